@@ -1,6 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Server;
+
 namespace QuorumCache.Node;
 
 public static class Program
 {
-    public static int Main(string[] args) => 0;
+    public static int Main(string[] args)
+    {
+        NodeOptions options;
+        try
+        {
+            options = NodeOptionsLoader.Load(args);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"quorumcache: {ex.Message}");
+            return 2;
+        }
+        try
+        {
+            using var app = BuildApp(options);
+            app.Run();
+            return 0;
+        }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address"))
+        {
+            Console.Error.WriteLine($"quorumcache: cannot listen on {options.Bind}:{options.Port}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    public static WebApplication BuildApp(NodeOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => NodeBootstrap.CreateServer(options, sp));
+        builder.Services.AddHostedService<NodeLifetimeService>();
+        builder.WebHost.UseSockets(o =>
+        {
+            // Replies are computed synchronously on the socket's thread; skip the hop to the pool.
+            o.UnsafePreferInlineScheduling = true;
+            // A bulk argument must fit whole in the buffer (up to proto-max-bulk-len).
+            o.MaxReadBufferSize = null;
+        });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            foreach (var address in options.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                k.Listen(IPAddress.Parse(address), options.Port, l => l.UseConnectionHandler<RespConnectionHandler>());
+        });
+        return builder.Build();
+    }
 }

@@ -1,0 +1,73 @@
+using QuorumCache.Resp;
+
+namespace QuorumCache.Node.Commands;
+
+public delegate void CommandHandler(CommandContext ctx);
+
+/// <summary>Command flags as COMMAND INFO reports them, plus a few of our own for dispatch.</summary>
+[Flags]
+public enum CommandFlags
+{
+    None = 0,
+    Write = 1 << 0,
+    ReadOnly = 1 << 1,
+    DenyOom = 1 << 2,
+    Admin = 1 << 3,
+    PubSub = 1 << 4,
+    NoScript = 1 << 5,
+    Blocking = 1 << 6,
+    Loading = 1 << 7,
+    Stale = 1 << 8,
+    SkipMonitor = 1 << 9,
+    Fast = 1 << 10,
+    NoAuth = 1 << 11,
+    MayReplicate = 1 << 12,
+    NoMulti = 1 << 13,
+    AllowBusy = 1 << 14,
+    /// <summary>Runs even while the client is in MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).</summary>
+    TxControl = 1 << 20,
+    /// <summary>Allowed in RESP2 subscriber mode.</summary>
+    SubscriberOk = 1 << 21,
+}
+
+/// <summary>
+/// Finds the keys of commands whose key positions are not a fixed first/last/step range
+/// (numkeys-style commands). Adds each key's argument index to <paramref name="positions"/>.
+/// </summary>
+public delegate void KeyFinder(CommandBuffer args, List<int> positions);
+
+/// <summary>A command's table entry: arity like Redis (negative = at least), flags, key positions.</summary>
+public sealed class CommandDef
+{
+    public required string Name { get; init; }
+    public required int Arity { get; init; }
+    public required CommandFlags Flags { get; init; }
+    public int FirstKey { get; init; }
+    public int LastKey { get; init; }
+    public int Step { get; init; }
+    public required CommandHandler Handler { get; init; }
+    /// <summary>For numkeys-style commands; overrides FirstKey/LastKey/Step.</summary>
+    public KeyFinder? Keys { get; init; }
+    /// <summary>ACL categories without the '@', e.g. "string", "fast".</summary>
+    public string[] Categories { get; init; } = [];
+    /// <summary>Subcommands (CLIENT, CONFIG, OBJECT...), for COMMAND INFO/DOCS only.</summary>
+    public string[] Subcommands { get; init; } = [];
+    public string Summary { get; init; } = "";
+    public string Since { get; init; } = "1.0.0";
+    public string Group { get; init; } = "generic";
+
+    public bool IsWrite => (Flags & CommandFlags.Write) != 0;
+
+    /// <summary>Lists the argument indexes that hold keys.</summary>
+    public void GetKeyPositions(CommandBuffer args, List<int> positions)
+    {
+        if (Keys is not null)
+        {
+            Keys(args, positions);
+            return;
+        }
+        if (FirstKey <= 0) return;
+        var last = LastKey >= 0 ? LastKey : args.Count + LastKey;
+        for (var i = FirstKey; i <= last && i < args.Count; i += Math.Max(Step, 1)) positions.Add(i);
+    }
+}

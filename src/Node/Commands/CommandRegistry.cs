@@ -1,0 +1,16 @@
+namespace QuorumCache.Node.Commands;
+
+/// <summary>Builds the command table from every command family.</summary>
+public static class CommandRegistry
+{
+    public static CommandTable Build()
+    {
+        var t = new CommandTable();
+        ConnectionCommands.Register(t);
+        ServerCommands.Register(t);
+        StringCommands.Register(t);
+        KeyCommands.Register(t);
+        TransactionCommands.Register(t);
+        return t;
+    }
+}

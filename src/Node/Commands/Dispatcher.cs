@@ -1,0 +1,178 @@
+using QuorumCache.Cluster.Slots;
+using QuorumCache.Node.Server;
+using QuorumCache.Resp;
+
+namespace QuorumCache.Node.Commands;
+
+/// <summary>
+/// Runs one parsed command for a client: table lookup, arity, authentication, subscriber-mode and
+/// MULTI rules, the slot of its keys (CROSSSLOT), routing (MOVED), then the handler under the
+/// slot's lock. Synchronous: called from the connection loop for each command in the buffer.
+/// </summary>
+public sealed class Dispatcher
+{
+    private readonly NodeServer _server;
+    [ThreadStatic] private static List<int>? t_positions;
+
+    public Dispatcher(NodeServer server) => _server = server;
+
+    public void Execute(ClientSession s, CommandBuffer args)
+    {
+        var w = s.Writer;
+        var def = _server.Commands.Find(args[0]);
+        if (def is null)
+        {
+            FlagMulti(s);
+            var rest = new List<string>();
+            for (var i = 1; i < args.Count && i < 32; i++) rest.Add(args.GetString(i));
+            w.WriteError(Errors.UnknownCommand(args.GetString(0), rest));
+            return;
+        }
+        if (def.Arity > 0 ? args.Count != def.Arity : args.Count < -def.Arity)
+        {
+            FlagMulti(s);
+            w.WriteError(Errors.WrongArity(def.Name));
+            return;
+        }
+        if (!s.Authenticated && (def.Flags & CommandFlags.NoAuth) == 0 && _server.RequiresPassword)
+        {
+            FlagMulti(s);
+            w.WriteError(Errors.NoAuth);
+            return;
+        }
+        if (s.InSubscriberMode && (def.Flags & CommandFlags.SubscriberOk) == 0)
+        {
+            w.WriteError($"ERR Can't execute '{def.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        var slot = SlotOf(def, args);
+        if (slot == -2)
+        {
+            FlagMulti(s);
+            w.WriteError(Errors.CrossSlot);
+            return;
+        }
+        if (slot >= 0 && !Routed(s, slot, def.IsWrite)) return;
+
+        if (s.InMulti && (def.Flags & CommandFlags.TxControl) == 0)
+        {
+            Queue(s, def, args, slot);
+            return;
+        }
+        s.CommandsProcessed++;
+        Run(s.Context, def, args, slot);
+    }
+
+    /// <summary>Checks that this node serves <paramref name="slot"/>; otherwise writes the redirection.</summary>
+    internal bool Routed(ClientSession s, int slot, bool isWrite)
+    {
+        var r = _server.Router.Route(slot, isWrite, s);
+        if (r.Kind == RouteKind.Local) return true;
+        FlagMulti(s);
+        s.Writer.WriteError(r.Kind switch
+        {
+            RouteKind.Moved => $"MOVED {slot} {r.Endpoint}",
+            RouteKind.Ask => $"ASK {slot} {r.Endpoint}",
+            RouteKind.Unserved => Errors.ClusterDownUnserved,
+            RouteKind.TryAgain => Errors.TryAgain,
+            _ => Errors.ClusterDown,
+        });
+        return false;
+    }
+
+    private static void FlagMulti(ClientSession s)
+    {
+        if (s.InMulti) s.MultiFailed = true;
+    }
+
+    private void Queue(ClientSession s, CommandDef def, CommandBuffer args, int slot)
+    {
+        if (slot >= 0)
+        {
+            if (s.MultiSlot >= 0 && s.MultiSlot != slot)
+            {
+                s.MultiFailed = true;
+                s.Writer.WriteError(Errors.CrossSlot);
+                return;
+            }
+            s.MultiSlot = slot;
+        }
+        var copy = new byte[args.Count][];
+        for (var i = 0; i < args.Count; i++) copy[i] = args.ToArray(i);
+        s.MultiQueue.Add(copy);
+        s.Writer.WriteSimpleString("QUEUED"u8);
+    }
+
+    /// <summary>The slot all keys hash to; -1 when the command has no keys; -2 when they differ.</summary>
+    public static int SlotOf(CommandDef def, CommandBuffer args)
+    {
+        if (def.Keys is null)
+        {
+            if (def.FirstKey <= 0 || def.FirstKey >= args.Count) return -1;
+            var last = def.LastKey >= 0 ? def.LastKey : args.Count + def.LastKey;
+            if (last >= args.Count) last = args.Count - 1;
+            var slot = HashSlot.Of(args[def.FirstKey]);
+            var step = Math.Max(def.Step, 1);
+            for (var i = def.FirstKey + step; i <= last; i += step)
+                if (HashSlot.Of(args[i]) != slot) return -2;
+            return slot;
+        }
+        var positions = t_positions ??= [];
+        positions.Clear();
+        def.Keys(args, positions);
+        if (positions.Count == 0) return -1;
+        var first = HashSlot.Of(args[positions[0]]);
+        for (var i = 1; i < positions.Count; i++)
+            if (HashSlot.Of(args[positions[i]]) != first) return -2;
+        return first;
+    }
+
+    /// <summary>Runs a handler, under its slot's lock when it has keys, and publishes its effects.</summary>
+    internal void Run(CommandContext ctx, CommandDef def, CommandBuffer args, int slot)
+    {
+        ctx.Args = args;
+        ctx.Command = def;
+        ctx.Session.LastCommandName = def.Name;
+        if (slot < 0)
+        {
+            ctx.Slot = null;
+            ctx.BeginCommand(keepClock: false);
+            def.Handler(ctx);
+            return;
+        }
+        var store = _server.Keyspace[slot];
+        lock (store.Gate)
+        {
+            ctx.Slot = store;
+            BeginSlotBatch(ctx);
+            RunLocked(ctx, def, args, keepClock: false);
+            EndSlotBatch(ctx, slot);
+        }
+    }
+
+    internal void BeginSlotBatch(CommandContext ctx)
+    {
+        ctx.RecordingEffects = _server.Effects is not null;
+        ctx.ResetEffects();
+    }
+
+    /// <summary>Runs a handler while the caller holds the slot's lock (plain commands and each command of EXEC).</summary>
+    internal static void RunLocked(CommandContext ctx, CommandDef def, CommandBuffer args, bool keepClock)
+    {
+        ctx.Args = args;
+        ctx.Command = def;
+        ctx.BeginCommand(keepClock);
+        def.Handler(ctx);
+        if (ctx.Modified && !ctx.EffectEmitted && ctx.RecordingEffects) ctx.EmitVerbatim();
+    }
+
+    internal void EndSlotBatch(CommandContext ctx, int slot)
+    {
+        if (ctx.EffectCount > 0) _server.Effects!.Commit(slot, ctx.EffectBytes.Span, ctx.EffectCount);
+        if (ctx.ReadyKeys is { Count: > 0 } ready)
+        {
+            _server.ReadyKeys?.OnKeysReady(ctx, ready);
+            ready.Clear();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace QuorumCache.Node.Commands;
+
+/// <summary>
+/// Receives the deterministic effects of writes, per slot, in the order they were applied (while the
+/// slot's lock is held). <paramref name="effects"/> holds <paramref name="count"/> RESP-encoded
+/// commands; replaying them on an empty keyspace in order rebuilds the same data.
+/// Replication and the journal implement this; null on the server means nothing records effects.
+/// </summary>
+public interface IEffectSink
+{
+    void Commit(int slot, ReadOnlySpan<byte> effects, int count);
+}
+
+/// <summary>
+/// Serves clients blocked on keys that a command just made ready (called under the slot's lock,
+/// after the command ran).
+/// </summary>
+public interface IReadyKeysHandler
+{
+    void OnKeysReady(CommandContext ctx, List<byte[]> keys);
+}

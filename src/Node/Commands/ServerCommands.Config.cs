@@ -1,0 +1,125 @@
+using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Storage;
+using static QuorumCache.Node.Commands.CommandFlags;
+
+namespace QuorumCache.Node.Commands;
+
+/// <summary>CONFIG GET/SET/RESETSTAT/REWRITE over the settings that exist on this node.</summary>
+public static partial class ServerCommands
+{
+    private sealed record Setting(string Name, Func<NodeOptions, string> Get, Func<NodeOptions, string, string?>? Set);
+
+    private static readonly Setting[] Settings =
+    [
+        new("port", o => o.Port.ToString(), null),
+        new("bind", o => o.Bind, null),
+        new("dir", o => Path.GetFullPath(o.DataDir), null),
+        new("databases", _ => "1", null),
+        new("cluster-enabled", _ => "yes", null),
+        new("cluster-port", o => o.EffectiveBusPort.ToString(), null),
+        new("requirepass", o => o.RequirePass ?? "", (o, v) => { o.RequirePass = v.Length == 0 ? null : v; return null; }),
+        new("maxclients", o => o.MaxClients.ToString(), (o, v) => SetInt(v, 1, 1_000_000, x => o.MaxClients = x)),
+        new("proto-max-bulk-len", o => o.ProtoMaxBulkLen.ToString(), (o, v) => SetLong(v, 1024 * 1024, long.MaxValue, x => o.ProtoMaxBulkLen = x)),
+        new("timeout", o => o.IdleTimeoutSeconds.ToString(), (o, v) => SetInt(v, 0, int.MaxValue, x => o.IdleTimeoutSeconds = x)),
+        new("hz", o => o.Hz.ToString(), (o, v) => SetInt(v, 1, 500, x => o.Hz = x)),
+        new("active-expire-effort", o => o.ActiveExpireEffort.ToString(), (o, v) => SetInt(v, 1, 10, x => o.ActiveExpireEffort = x)),
+        new("maxmemory", _ => "0", null),
+        new("maxmemory-policy", _ => "noeviction", null),
+        new("appendonly", _ => "no", null),
+        new("save", _ => "", null),
+        new("client-output-buffer-limit", o => $"normal 0 0 0 slave 0 0 0 pubsub {o.PubSubOutputHardLimit} {o.PubSubOutputSoftLimit} {o.PubSubOutputSoftSeconds}", null),
+    ];
+
+    private static string? SetInt(string v, int min, int max, Action<int> apply) =>
+        int.TryParse(v, out var x) && x >= min && x <= max ? Apply(() => apply(x)) : $"argument must be between {min} and {max} inclusive";
+
+    private static string? SetLong(string v, long min, long max, Action<long> apply) =>
+        long.TryParse(v, out var x) && x >= min && x <= max ? Apply(() => apply(x)) : $"argument must be between {min} and {max} inclusive";
+
+    private static string? Apply(Action a)
+    {
+        a();
+        return null;
+    }
+
+    private static void RegisterConfig(CommandTable t) => t.Add(new CommandDef
+    {
+        Name = "config", Arity = -2, Flags = Admin | NoScript | Loading | Stale, Handler = Config,
+        Group = "server", Categories = ["admin", "slow", "dangerous"], Subcommands = ["get", "set", "resetstat", "rewrite", "help"],
+    });
+
+    private static void Config(CommandContext ctx)
+    {
+        var a = ctx.Args;
+        var o = ctx.Server.Options;
+        if (a.Is(1, "get"u8) && a.Count >= 3)
+        {
+            var found = new List<Setting>();
+            for (var i = 2; i < a.Count; i++)
+            {
+                var pattern = a.ToArray(i);
+                foreach (var s in Settings)
+                    if (!found.Contains(s) && GlobMatcher.IsMatch(pattern, System.Text.Encoding.ASCII.GetBytes(s.Name), noCase: true)) found.Add(s);
+            }
+            ctx.Reply.WriteMapHeader(found.Count);
+            foreach (var s in found)
+            {
+                ctx.Reply.WriteBulkString(s.Name);
+                ctx.Reply.WriteBulkString(s.Get(o));
+            }
+            return;
+        }
+        if (a.Is(1, "set"u8) && a.Count >= 4 && a.Count % 2 == 0)
+        {
+            var changes = new List<(Setting S, string V)>();
+            for (var i = 2; i < a.Count; i += 2)
+            {
+                var name = a.GetString(i).ToLowerInvariant();
+                var s = Array.Find(Settings, x => x.Name == name);
+                if (s is null)
+                {
+                    ctx.Reply.WriteError($"ERR Unknown option or number of arguments for CONFIG SET - '{a.GetString(i)}'");
+                    return;
+                }
+                if (s.Set is null)
+                {
+                    ctx.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config");
+                    return;
+                }
+                changes.Add((s, a.GetString(i + 1)));
+            }
+            foreach (var (s, v) in changes)
+            {
+                var err = s.Set!(o, v);
+                if (err is not null)
+                {
+                    ctx.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{s.Name}') - {err}");
+                    return;
+                }
+            }
+            ctx.Server.Limits = new Resp.RespLimits { MaxBulkLength = o.ProtoMaxBulkLen };
+            ctx.Reply.WriteOk();
+            return;
+        }
+        if (a.Is(1, "resetstat"u8) && a.Count == 2)
+        {
+            var st = ctx.Server.Stats;
+            Interlocked.Exchange(ref st.ExpiredKeys, 0);
+            Interlocked.Exchange(ref st.ProtocolErrors, 0);
+            Interlocked.Exchange(ref st.RejectedConnections, 0);
+            ctx.Reply.WriteOk();
+            return;
+        }
+        if (a.Is(1, "rewrite"u8) && a.Count == 2)
+        {
+            ctx.Reply.WriteError("ERR The server is running without a config file");
+            return;
+        }
+        if (a.Is(1, "get"u8) || a.Is(1, "set"u8))
+        {
+            ctx.Reply.WriteError(Errors.WrongArity("config|" + a.GetString(1).ToLowerInvariant()));
+            return;
+        }
+        ctx.Reply.WriteError(Errors.UnknownSubcommand(a.GetString(1), "CONFIG"));
+    }
+}

@@ -1,0 +1,31 @@
+namespace QuorumCache.Node.Hosting;
+
+/// <summary>
+/// The node's settings, read once at start from configuration (hocon/node.conf &lt; environment &lt;
+/// command line). Every default lives in hocon/node.conf; the values here only mirror them for
+/// code that builds options without a file (tests).
+/// </summary>
+public sealed class NodeOptions
+{
+    public string Bind { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 6379;
+    public string DataDir { get; set; } = "./data";
+    public string? RequirePass { get; set; }
+    public int MaxClients { get; set; } = 10000;
+    public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+    public int IdleTimeoutSeconds { get; set; }
+    public int Hz { get; set; } = 10;
+    public int ActiveExpireEffort { get; set; } = 1;
+    public long PubSubOutputHardLimit { get; set; } = 32L * 1024 * 1024;
+    public long PubSubOutputSoftLimit { get; set; } = 8L * 1024 * 1024;
+    public int PubSubOutputSoftSeconds { get; set; } = 60;
+
+    // Cluster
+    public string? Join { get; set; }
+    public int BusPort { get; set; }
+    public int EffectiveBusPort => BusPort > 0 ? BusPort : Port + 10000;
+    public string? AnnounceHost { get; set; }
+
+    /// <summary>Test-only: allows DEBUG fault-injection commands (link cuts). Never enable in production.</summary>
+    public bool EnableFaultInjection { get; set; }
+}

@@ -1,0 +1,32 @@
+namespace QuorumCache.Node.Server;
+
+/// <summary>What to do with a command for a slot. Values are internal, not persisted.</summary>
+public enum RouteKind
+{
+    Local,
+    Moved,
+    Ask,
+    ClusterDown,
+    Unserved,
+    TryAgain,
+}
+
+public readonly record struct RouteDecision(RouteKind Kind, string? Endpoint = null)
+{
+    public static readonly RouteDecision Local = new(RouteKind.Local);
+}
+
+/// <summary>
+/// Decides whether this node serves a slot right now. The single-node router serves everything;
+/// the cluster router answers from the committed cluster map.
+/// </summary>
+public interface ISlotRouter
+{
+    RouteDecision Route(int slot, bool isWrite, ClientSession session);
+}
+
+public sealed class LocalRouter : ISlotRouter
+{
+    public static readonly LocalRouter Instance = new();
+    public RouteDecision Route(int slot, bool isWrite, ClientSession session) => RouteDecision.Local;
+}

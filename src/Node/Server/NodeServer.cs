@@ -1,0 +1,69 @@
+using QuorumCache.Node.Commands;
+using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Storage;
+using QuorumCache.Resp;
+
+namespace QuorumCache.Node.Server;
+
+/// <summary>The state one node process serves: keyspace, command table, clients, routing, counters.</summary>
+public sealed class NodeServer
+{
+    public NodeServer(NodeOptions options, TimeProvider? clock = null)
+    {
+        Options = options;
+        Clock = clock ?? TimeProvider.System;
+        StartTime = Clock.GetUtcNow();
+        Keyspace = new Keyspace();
+        Commands = CommandRegistry.Build();
+        Dispatcher = new Dispatcher(this);
+        Limits = new RespLimits { MaxBulkLength = options.ProtoMaxBulkLen };
+        Internal = new InternalExecutor(this);
+        RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+    }
+
+    public NodeOptions Options { get; }
+
+    /// <summary>Runs background work (expiry, replay) on the keyspace.</summary>
+    public InternalExecutor Internal { get; }
+    public TimeProvider Clock { get; }
+    public DateTimeOffset StartTime { get; }
+    public string RunId { get; }
+    public Keyspace Keyspace { get; }
+    public CommandTable Commands { get; }
+    public Dispatcher Dispatcher { get; }
+    public ServerStats Stats { get; } = new();
+    public ClientRegistry Clients { get; } = new();
+    public RespLimits Limits { get; set; }
+    public ISlotRouter Router { get; set; } = LocalRouter.Instance;
+    public IEffectSink? Effects { get; set; }
+    public IReadyKeysHandler? ReadyKeys { get; set; }
+    public DateTimeOffset LastSave { get; set; }
+
+    public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
+
+    /// <summary>Long-lived services (pub/sub hub, cluster node, persistence) register here by type.</summary>
+    public Dictionary<Type, object> Services { get; } = new();
+
+    public T? Get<T>() where T : class => Services.TryGetValue(typeof(T), out var o) ? (T)o : null;
+
+    public void Set<T>(T service) where T : class => Services[typeof(T)] = service;
+
+    /// <summary>Called when a client disconnects (unsubscribe, unwatch, unblock).</summary>
+    public Action<ClientSession>? OnClientClosed { get; set; }
+
+    /// <summary>Called by RESET: leave pub/sub and blocking state.</summary>
+    public Action<ClientSession>? ResetClient { get; set; }
+
+    /// <summary>Set when SHUTDOWN was requested; the host stops.</summary>
+    public Action? RequestShutdown { get; set; }
+
+    public long TotalCommands
+    {
+        get
+        {
+            var n = Interlocked.Read(ref Stats.CommandsOfClosedClients);
+            foreach (var c in Clients.All) n += c.CommandsProcessed;
+            return n;
+        }
+    }
+}

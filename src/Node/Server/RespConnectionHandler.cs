@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using QuorumCache.Resp;
+
+namespace QuorumCache.Node.Server;
+
+/// <summary>
+/// Kestrel hands each client connection here. One loop per connection reads every complete
+/// command in the buffer, runs each synchronously on this thread, and flushes the replies once
+/// per batch (pipelining). Malformed input gets "-ERR Protocol error: ..." and the connection closes.
+/// </summary>
+public sealed partial class RespConnectionHandler(NodeServer server, ILogger<RespConnectionHandler> logger) : ConnectionHandler
+{
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        if (server.Clients.Count >= server.Options.MaxClients)
+        {
+            Interlocked.Increment(ref server.Stats.RejectedConnections);
+            var w = new RespWriter(connection.Transport.Output);
+            w.WriteError("ERR max number of clients reached");
+            w.Commit();
+            await connection.Transport.Output.FlushAsync();
+            return;
+        }
+        var session = new ClientSession(server.Clients.NextId(), connection.Transport.Output, server,
+            connection.RemoteEndPoint?.ToString() ?? "?", connection.LocalEndPoint?.ToString() ?? "?")
+        {
+            Authenticated = !server.RequiresPassword,
+        };
+        session.Abort = connection.Abort;
+        server.Clients.Add(session);
+        Interlocked.Increment(ref server.Stats.TotalConnections);
+        try
+        {
+            await RunAsync(session, connection.Transport.Input, connection.Transport.Output);
+        }
+        catch (ConnectionResetException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogConnectionFailed(logger, ex, session.Id);
+        }
+        finally
+        {
+            server.Clients.Remove(session);
+            Interlocked.Add(ref server.Stats.CommandsOfClosedClients, session.CommandsProcessed);
+            server.OnClientClosed?.Invoke(session);
+        }
+    }
+
+    private async Task RunAsync(ClientSession session, PipeReader input, PipeWriter output)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync();
+            var buffer = result.Buffer;
+            var consumed = Process(session, buffer, out var paused);
+            input.AdvanceTo(consumed, paused ? consumed : buffer.End);
+            var flush = await output.FlushAsync();
+            if (flush.IsCompleted || flush.IsCanceled) return;
+
+            if (session.PendingBlock is { } block)
+            {
+                await block.Completion;
+                session.PendingBlock = null;
+                lock (session.OutputLock) session.Writer.Commit();
+                flush = await output.FlushAsync();
+                if (flush.IsCompleted) return;
+            }
+            if (session.CloseRequested) return;
+            if (result.IsCompleted && !paused) return;
+        }
+    }
+
+    /// <summary>Runs every complete command in <paramref name="buffer"/>; returns how far it consumed.</summary>
+    private SequencePosition Process(ClientSession session, in ReadOnlySequence<byte> buffer, out bool paused)
+    {
+        paused = false;
+        var reader = new SequenceReader<byte>(buffer);
+        var dispatcher = server.Dispatcher;
+        lock (session.OutputLock)
+        {
+            try
+            {
+                while (!session.CloseRequested && RespCommandReader.TryRead(ref reader, session.Command, server.Limits))
+                {
+                    dispatcher.Execute(session, session.Command);
+                    if (session.PendingBlock is not null)
+                    {
+                        paused = true;
+                        break;
+                    }
+                }
+            }
+            catch (RespProtocolException ex)
+            {
+                Interlocked.Increment(ref server.Stats.ProtocolErrors);
+                LogProtocolError(logger, session.Id, session.Address, ex.Message);
+                session.Writer.WriteError("ERR " + ex.Message);
+                session.CloseRequested = true;
+            }
+            session.Writer.Commit();
+        }
+        session.LastInteraction = server.Clock.GetUtcNow();
+        return reader.Position;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "client {Id} ({Address}): {Error}; closing the connection")]
+    private static partial void LogProtocolError(ILogger logger, long id, string address, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "client {Id}: connection loop failed")]
+    private static partial void LogConnectionFailed(ILogger logger, Exception ex, long id);
+}
