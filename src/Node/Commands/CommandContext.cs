@@ -195,6 +195,49 @@ public sealed partial class CommandContext
         }
     }
 
+    // ---------------- blocking ----------------
+
+    internal bool ServingBlocked;
+    internal bool BlockedAgain;
+
+    /// <summary>
+    /// Blocks the client on keys <c>Args[firstKey..firstKey+keyCount)</c> until one becomes ready or
+    /// <paramref name="timeoutMs"/> passes (0 = forever). Call it when there is nothing to serve, and
+    /// write no reply. Returns false when the client cannot block (inside MULTI/EXEC): the caller then
+    /// writes its timeout reply at once, as Redis does.
+    /// </summary>
+    public bool Block(long timeoutMs, int firstKey, int keyCount, Server.Blocking.BlockTimeoutReply onTimeout)
+    {
+        if (ServingBlocked)
+        {
+            BlockedAgain = true;
+            return true;
+        }
+        if (InExec || Replaying) return false;
+        Server.Get<Server.Blocking.BlockingHub>()!.Register(this, firstKey, keyCount, timeoutMs, onTimeout);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a blocking timeout in seconds (fractions allowed) into ms, with Redis's errors.
+    /// </summary>
+    public bool TryParseTimeout(int index, out long timeoutMs)
+    {
+        timeoutMs = 0;
+        if (!ArgParse.TryDouble(Args[index], out var seconds) || double.IsInfinity(seconds) || seconds * 1000 > long.MaxValue / 2)
+        {
+            Reply.WriteError("ERR timeout is not a float or out of range");
+            return false;
+        }
+        if (seconds < 0)
+        {
+            Reply.WriteError("ERR timeout is negative");
+            return false;
+        }
+        timeoutMs = (long)Math.Ceiling(seconds * 1000);
+        return true;
+    }
+
     // ---------------- effects ----------------
 
     private RespWriter EffectWriter() => _effectWriter ??= new RespWriter(_effects);

@@ -53,8 +53,29 @@ public sealed class ClientSession
     /// <summary>Taken around every write to <see cref="Writer"/> that may race with pushes from other connections.</summary>
     public readonly Lock OutputLock = new();
 
-    /// <summary>Set from another thread when pushed messages were written and need a flush.</summary>
-    public Action? RequestFlush { get; set; }
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+
+    /// <summary>
+    /// Flushes the output; safe to call from any thread (the connection loop and pushers share it).
+    /// Returns false once the connection is gone.
+    /// </summary>
+    public async ValueTask<bool> FlushAsync()
+    {
+        await _flushGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var r = await Output.FlushAsync().ConfigureAwait(false);
+            return !r.IsCompleted && !r.IsCanceled;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the transport completed the pipe
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
 
     // ---- MULTI/EXEC ----
     public bool InMulti { get; set; }

@@ -34,7 +34,7 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
         Interlocked.Increment(ref server.Stats.TotalConnections);
         try
         {
-            await RunAsync(session, connection.Transport.Input, connection.Transport.Output);
+            await RunAsync(session, connection.Transport.Input, connection.ConnectionClosed);
         }
         catch (ConnectionResetException)
         {
@@ -51,13 +51,15 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
         }
         finally
         {
+            if (session.PendingBlock is Blocking.BlockedClient bc) Blocking.BlockingHub.Cancel(bc);
+            Commands.TransactionCommands.UnwatchAll(session);
             server.Clients.Remove(session);
             Interlocked.Add(ref server.Stats.CommandsOfClosedClients, session.CommandsProcessed);
             server.OnClientClosed?.Invoke(session);
         }
     }
 
-    private async Task RunAsync(ClientSession session, PipeReader input, PipeWriter output)
+    private async Task RunAsync(ClientSession session, PipeReader input, CancellationToken closed)
     {
         while (true)
         {
@@ -65,20 +67,31 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
             var buffer = result.Buffer;
             var consumed = Process(session, buffer, out var paused);
             input.AdvanceTo(consumed, paused ? consumed : buffer.End);
-            var flush = await output.FlushAsync();
-            if (flush.IsCompleted || flush.IsCanceled) return;
+            if (!await session.FlushAsync()) return;
 
             if (session.PendingBlock is { } block)
             {
-                await block.Completion;
+                if (!await WaitUnblockedAsync(block, closed)) return;
                 session.PendingBlock = null;
-                lock (session.OutputLock) session.Writer.Commit();
-                flush = await output.FlushAsync();
-                if (flush.IsCompleted) return;
+                if (!await session.FlushAsync()) return;
             }
             if (session.CloseRequested) return;
             if (result.IsCompleted && !paused) return;
         }
+    }
+
+    /// <summary>Waits until a blocked client is served or times out; false when the client went away.</summary>
+    private static async Task<bool> WaitUnblockedAsync(BlockState block, CancellationToken closed)
+    {
+        if (!block.Completion.IsCompleted)
+        {
+            var gone = new TaskCompletionSource();
+            await using (closed.Register(() => gone.TrySetResult()))
+                await Task.WhenAny(block.Completion, gone.Task);
+        }
+        if (block.Completion.IsCompleted) return true;
+        if (block is Blocking.BlockedClient bc) Blocking.BlockingHub.Cancel(bc);
+        return false;
     }
 
     /// <summary>Runs every complete command in <paramref name="buffer"/>; returns how far it consumed.</summary>

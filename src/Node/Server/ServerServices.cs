@@ -14,5 +14,6 @@ public static class ServerServices
     /// <summary>Each feature area adds its installer here.</summary>
     private static readonly Action<NodeServer>[] Installers =
     [
+        Blocking.BlockingHub.Install,
     ];
 }

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using QuorumCache.Resp;
+
+namespace QuorumCache.Tests.Infrastructure;
+
+/// <summary>
+/// A real redis-server (Debian package, installed by .ci/run) on a free loopback port, for
+/// differential tests: send the same commands to it and to our node and compare the replies.
+/// </summary>
+public sealed class RedisServerFixture : IAsyncLifetime
+{
+    private Process? _process;
+    public int Port { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Port = FreePort();
+        var psi = new ProcessStartInfo("redis-server", $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --enable-debug-command yes")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start (is the redis-server package installed?)");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        for (var i = 0; i < 200; i++)
+        {
+            try
+            {
+                await using var c = await ConnectAsync();
+                if ((await c.ExecuteAsync("PING")).Text == "PONG") return;
+            }
+            catch (SocketException)
+            {
+            }
+            await Task.Delay(25);
+        }
+        throw new InvalidOperationException("redis-server did not answer PING");
+    }
+
+    public Task<RespClient> ConnectAsync() => RespClient.ConnectAsync("127.0.0.1", Port);
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+        _process?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
+
+/// <summary>Runs the same commands against our node and a real Redis and compares replies.</summary>
+public sealed class Differential(RespClient ours, RespClient redis)
+{
+    /// <summary>Sends one command to both; asserts identical replies (type and content); returns ours.</summary>
+    public async Task<RespValue> Same(params string[] args)
+    {
+        var a = await ours.ExecuteAsync(args);
+        var b = await redis.ExecuteAsync(args);
+        Assert.True(Render(a) == Render(b), $"{string.Join(' ', args)}\n  ours:  {Render(a)}\n  redis: {Render(b)}");
+        return a;
+    }
+
+    public static string Render(RespValue v) => v.Type switch
+    {
+        RespType.Array or RespType.Set or RespType.Map or RespType.Push =>
+            $"{(char)v.Type}[" + string.Join(", ", v.Items!.Select(Render)) + "]",
+        RespType.Null => "nil",
+        _ => $"{(char)v.Type}{v.Text}",
+    };
+}
