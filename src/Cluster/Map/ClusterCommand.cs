@@ -1,0 +1,94 @@
+namespace QuorumCache.Cluster.Map;
+
+/// <summary>Operations on the cluster map, as stored in the Raft log. Values are append-only.</summary>
+public enum ClusterOp : byte
+{
+    Bootstrap = 1,
+    AddMember = 2,
+    RemoveMember = 3,
+    SetMemberState = 4,
+    AssignSlots = 5,
+    BeginMigration = 6,
+    CompleteMigration = 7,
+    AbortMigration = 8,
+}
+
+/// <summary>
+/// One committed change of the cluster map. A small tagged union with a compact binary form;
+/// <see cref="ClusterMapStateMachine"/> applies them deterministically on every node.
+/// </summary>
+public sealed record ClusterCommand
+{
+    public required ClusterOp Op { get; init; }
+    public string ClusterId { get; init; } = "";
+    public Member? Member { get; init; }
+    public string NodeId { get; init; } = "";
+    public MemberState State { get; init; }
+    /// <summary>AssignSlots: (slot, primary). Begin/Complete/AbortMigration: the slot in Slots[0].</summary>
+    public IReadOnlyList<(int Slot, string Primary)> Slots { get; init; } = [];
+    public string Source { get; init; } = "";
+    public string Target { get; init; } = "";
+    public long TimeMs { get; init; }
+
+    public byte[] Encode()
+    {
+        using var ms = new MemoryStream();
+        using var w = new BinaryWriter(ms);
+        w.Write((byte)1); // format version
+        w.Write((byte)Op);
+        w.Write(ClusterId);
+        w.Write(Member is not null);
+        if (Member is { } m)
+        {
+            w.Write(m.Id);
+            w.Write(m.Host);
+            w.Write(m.Port);
+            w.Write(m.BusPort);
+            w.Write((byte)m.State);
+        }
+        w.Write(NodeId);
+        w.Write((byte)State);
+        w.Write(Slots.Count);
+        foreach (var (slot, primary) in Slots)
+        {
+            w.Write((short)slot);
+            w.Write(primary);
+        }
+        w.Write(Source);
+        w.Write(Target);
+        w.Write(TimeMs);
+        w.Flush();
+        return ms.ToArray();
+    }
+
+    /// <summary>Decodes an entry; throws <see cref="InvalidDataException"/> when malformed.</summary>
+    public static ClusterCommand Decode(byte[] data)
+    {
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(data));
+            if (r.ReadByte() != 1) throw new InvalidDataException("unknown cluster command format");
+            var op = (ClusterOp)r.ReadByte();
+            var clusterId = r.ReadString();
+            Member? member = null;
+            if (r.ReadBoolean())
+                member = new Member(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
+            var nodeId = r.ReadString();
+            var state = (MemberState)r.ReadByte();
+            var n = r.ReadInt32();
+            if (n < 0 || n > QuorumCache.Cluster.Slots.HashSlot.Count) throw new InvalidDataException("bad slot count");
+            var slots = new List<(int, string)>(n);
+            for (var i = 0; i < n; i++) slots.Add((r.ReadInt16(), r.ReadString()));
+            return new ClusterCommand
+            {
+                Op = op, ClusterId = clusterId, Member = member, NodeId = nodeId, State = state, Slots = slots,
+                Source = r.ReadString(), Target = r.ReadString(), TimeMs = r.ReadInt64(),
+            };
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("truncated cluster command");
+        }
+    }
+
+}

@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+using QuorumCache.Cluster.Slots;
+
+namespace QuorumCache.Cluster.Map;
+
+/// <summary>A member's state in the committed map. Persisted and sent on the wire: values are append-only.</summary>
+public enum MemberState : byte
+{
+    Up = 1,
+    /// <summary>Declared failed by the coordinator; kept in the map (its slots stay its own until healed).</summary>
+    Failed = 2,
+    /// <summary>Draining: its slots move away, then it is removed.</summary>
+    Leaving = 3,
+}
+
+/// <summary>A cluster member: 40-hex id, where clients and the bus reach it, and its state.</summary>
+public sealed record Member(string Id, string Host, int Port, int BusPort, MemberState State)
+{
+    public string Endpoint => $"{Host}:{Port}";
+}
+
+/// <summary>
+/// The copies of one slot: its primary, its replicas (none until replication lands), and the
+/// group's epoch, raised on every change of primary (a fence for deposed primaries).
+/// </summary>
+public sealed record SlotGroup(string Primary, ImmutableArray<string> Replicas, long Epoch)
+{
+    public static SlotGroup Of(string primary, long epoch) => new(primary, ImmutableArray<string>.Empty, epoch);
+}
+
+/// <summary>Phases of a slot hand-off. Persisted: values are append-only.</summary>
+public enum MigrationPhase : byte
+{
+    /// <summary>The target loads the slot (snapshot, then the stream of writes) while the source serves.</summary>
+    Copying = 1,
+}
+
+/// <summary>A slot moving from <see cref="Source"/> to <see cref="Target"/>, recorded before any data moves.</summary>
+public sealed record Migration(int Slot, string Source, string Target, MigrationPhase Phase, long StartedAtMs);
+
+/// <summary>
+/// The committed cluster map: members, every slot's group, and slot hand-offs in progress. Immutable:
+/// a change builds a new map (conventions: swapped whole). <see cref="Version"/> is the Raft index of
+/// the last entry applied, so two nodes with the same version have the same map.
+/// </summary>
+public sealed class ClusterMap
+{
+    public static readonly ClusterMap Empty = new(0, "", ImmutableSortedDictionary<string, Member>.Empty,
+        new SlotGroup?[HashSlot.Count], ImmutableSortedDictionary<int, Migration>.Empty, 0);
+
+    private readonly SlotGroup?[] _slots;
+
+    public ClusterMap(long version, string clusterId, ImmutableSortedDictionary<string, Member> members,
+        SlotGroup?[] slots, ImmutableSortedDictionary<int, Migration> migrations, long currentEpoch)
+    {
+        if (slots.Length != HashSlot.Count) throw new ArgumentException("a map has 16384 slots", nameof(slots));
+        Version = version;
+        ClusterId = clusterId;
+        Members = members;
+        _slots = slots;
+        Migrations = migrations;
+        CurrentEpoch = currentEpoch;
+    }
+
+    public long Version { get; }
+    public string ClusterId { get; }
+    public ImmutableSortedDictionary<string, Member> Members { get; }
+    public ImmutableSortedDictionary<int, Migration> Migrations { get; }
+    /// <summary>The highest group epoch handed out so far.</summary>
+    public long CurrentEpoch { get; }
+
+    public bool IsBootstrapped => ClusterId.Length > 0;
+
+    public SlotGroup? this[int slot] => _slots[slot];
+
+    public string? PrimaryOf(int slot) => _slots[slot]?.Primary;
+
+    public Member? Find(string? id) => id is not null && Members.TryGetValue(id, out var m) ? m : null;
+
+    /// <summary>A copy of the slot table (for building the next map).</summary>
+    public SlotGroup?[] CopySlots() => (SlotGroup?[])_slots.Clone();
+
+    public int AssignedSlots
+    {
+        get
+        {
+            var n = 0;
+            foreach (var g in _slots)
+                if (g is not null) n++;
+            return n;
+        }
+    }
+
+    /// <summary>Slots whose primary is <paramref name="nodeId"/>, ascending.</summary>
+    public List<int> SlotsOf(string nodeId)
+    {
+        var list = new List<int>();
+        for (var s = 0; s < _slots.Length; s++)
+            if (_slots[s]?.Primary == nodeId) list.Add(s);
+        return list;
+    }
+
+    /// <summary>Slot counts per primary, for every member (zero included).</summary>
+    public Dictionary<string, int> SlotCounts()
+    {
+        var counts = Members.Keys.ToDictionary(k => k, _ => 0);
+        foreach (var g in _slots)
+            if (g is not null && counts.ContainsKey(g.Primary)) counts[g.Primary]++;
+        return counts;
+    }
+
+    /// <summary>Consecutive ranges of slots with the same group, as CLUSTER SLOTS lists them.</summary>
+    public List<(int Start, int End, SlotGroup Group)> Ranges()
+    {
+        var ranges = new List<(int, int, SlotGroup)>();
+        var s = 0;
+        while (s < _slots.Length)
+        {
+            var g = _slots[s];
+            if (g is null)
+            {
+                s++;
+                continue;
+            }
+            var e = s;
+            while (e + 1 < _slots.Length && _slots[e + 1] is { } n && n.Primary == g.Primary && n.Replicas.SequenceEqual(g.Replicas)) e++;
+            ranges.Add((s, e, g));
+            s = e + 1;
+        }
+        return ranges;
+    }
+
+    /// <summary>Ranges of slots owned by one node, e.g. for CLUSTER NODES.</summary>
+    public List<(int Start, int End)> RangesOf(string nodeId)
+    {
+        var list = new List<(int, int)>();
+        var slots = SlotsOf(nodeId);
+        for (var i = 0; i < slots.Count; i++)
+        {
+            var start = slots[i];
+            while (i + 1 < slots.Count && slots[i + 1] == slots[i] + 1) i++;
+            list.Add((start, slots[i]));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Collections.Immutable;
+
+namespace QuorumCache.Cluster.Map;
+
+/// <summary>
+/// Applies committed <see cref="ClusterCommand"/>s to the map. Pure and deterministic: every node
+/// applying the same log gets the same map. Invalid commands (a stale migration completion, a slot
+/// assigned to an unknown node) are ignored, never half-applied.
+/// </summary>
+public static class ClusterMapStateMachine
+{
+    public static ClusterMap Apply(ClusterMap map, long index, ClusterCommand cmd)
+    {
+        var members = map.Members;
+        var migrations = map.Migrations;
+        var epoch = map.CurrentEpoch;
+        SlotGroup?[]? slots = null;
+        SlotGroup?[] Slots() => slots ??= map.CopySlots();
+
+        switch (cmd.Op)
+        {
+            case ClusterOp.Bootstrap when !map.IsBootstrapped && cmd.Member is { } first:
+            {
+                members = members.SetItem(first.Id, first with { State = MemberState.Up });
+                epoch = 1;
+                var s = Slots();
+                for (var i = 0; i < s.Length; i++) s[i] = SlotGroup.Of(first.Id, epoch);
+                return new ClusterMap(index, cmd.ClusterId, members, s, migrations, epoch);
+            }
+            case ClusterOp.AddMember when cmd.Member is { } m:
+                members = members.SetItem(m.Id, m with { State = MemberState.Up });
+                break;
+            case ClusterOp.RemoveMember when members.ContainsKey(cmd.NodeId):
+            {
+                members = members.Remove(cmd.NodeId);
+                foreach (var (slot, mig) in migrations)
+                    if (mig.Source == cmd.NodeId || mig.Target == cmd.NodeId) migrations = migrations.Remove(slot);
+                var s = Slots();
+                for (var i = 0; i < s.Length; i++)
+                    if (s[i]?.Primary == cmd.NodeId) s[i] = null;
+                break;
+            }
+            case ClusterOp.SetMemberState when members.TryGetValue(cmd.NodeId, out var m):
+                members = members.SetItem(cmd.NodeId, m with { State = cmd.State });
+                break;
+            case ClusterOp.AssignSlots:
+            {
+                var s = Slots();
+                foreach (var (slot, primary) in cmd.Slots)
+                {
+                    if (!members.ContainsKey(primary) || migrations.ContainsKey(slot)) continue;
+                    s[slot] = SlotGroup.Of(primary, ++epoch);
+                }
+                break;
+            }
+            case ClusterOp.BeginMigration when cmd.Slots.Count == 1:
+            {
+                var slot = cmd.Slots[0].Slot;
+                if (migrations.ContainsKey(slot) || map[slot]?.Primary != cmd.Source || !members.ContainsKey(cmd.Target)) break;
+                migrations = migrations.SetItem(slot, new Migration(slot, cmd.Source, cmd.Target, MigrationPhase.Copying, cmd.TimeMs));
+                break;
+            }
+            case ClusterOp.CompleteMigration when cmd.Slots.Count == 1:
+            {
+                var slot = cmd.Slots[0].Slot;
+                if (!migrations.TryGetValue(slot, out var mig) || mig.Target != cmd.Target || mig.Source != cmd.Source) break;
+                migrations = migrations.Remove(slot);
+                Slots()[slot] = SlotGroup.Of(mig.Target, ++epoch);
+                break;
+            }
+            case ClusterOp.AbortMigration when cmd.Slots.Count == 1:
+                migrations = migrations.Remove(cmd.Slots[0].Slot);
+                break;
+            default:
+                return new ClusterMap(index, map.ClusterId, map.Members, map.CopySlots(), map.Migrations, map.CurrentEpoch);
+        }
+        return new ClusterMap(index, map.ClusterId, members, slots ?? map.CopySlots(), migrations, epoch);
+    }
+
+    public static byte[] Snapshot(ClusterMap map)
+    {
+        using var ms = new MemoryStream();
+        using var w = new BinaryWriter(ms);
+        w.Write((byte)1);
+        w.Write(map.Version);
+        w.Write(map.ClusterId);
+        w.Write(map.CurrentEpoch);
+        w.Write(map.Members.Count);
+        foreach (var m in map.Members.Values)
+        {
+            w.Write(m.Id);
+            w.Write(m.Host);
+            w.Write(m.Port);
+            w.Write(m.BusPort);
+            w.Write((byte)m.State);
+        }
+        for (var s = 0; s < Slots.HashSlot.Count; s++)
+        {
+            var g = map[s];
+            w.Write(g?.Primary ?? "");
+            w.Write(g?.Epoch ?? 0);
+        }
+        w.Write(map.Migrations.Count);
+        foreach (var mig in map.Migrations.Values)
+        {
+            w.Write((short)mig.Slot);
+            w.Write(mig.Source);
+            w.Write(mig.Target);
+            w.Write((byte)mig.Phase);
+            w.Write(mig.StartedAtMs);
+        }
+        w.Flush();
+        return ms.ToArray();
+    }
+
+    public static ClusterMap Restore(byte[] data)
+    {
+        using var r = new BinaryReader(new MemoryStream(data));
+        if (r.ReadByte() != 1) throw new InvalidDataException("unknown cluster map snapshot format");
+        var version = r.ReadInt64();
+        var clusterId = r.ReadString();
+        var epoch = r.ReadInt64();
+        var members = ImmutableSortedDictionary.CreateBuilder<string, Member>(StringComparer.Ordinal);
+        var n = r.ReadInt32();
+        for (var i = 0; i < n; i++)
+        {
+            var m = new Member(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
+            members[m.Id] = m;
+        }
+        var slots = new SlotGroup?[Slots.HashSlot.Count];
+        var groups = new Dictionary<(string, long), SlotGroup>();
+        for (var s = 0; s < slots.Length; s++)
+        {
+            var primary = r.ReadString();
+            var e = r.ReadInt64();
+            if (primary.Length == 0) continue;
+            if (!groups.TryGetValue((primary, e), out var g)) groups[(primary, e)] = g = SlotGroup.Of(primary, e);
+            slots[s] = g;
+        }
+        var migrations = ImmutableSortedDictionary.CreateBuilder<int, Migration>();
+        var k = r.ReadInt32();
+        for (var i = 0; i < k; i++)
+        {
+            var mig = new Migration(r.ReadInt16(), r.ReadString(), r.ReadString(), (MigrationPhase)r.ReadByte(), r.ReadInt64());
+            migrations[mig.Slot] = mig;
+        }
+        return new ClusterMap(version, clusterId, members.ToImmutable(), slots, migrations.ToImmutable(), epoch);
+    }
+}
