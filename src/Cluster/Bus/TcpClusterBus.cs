@@ -281,6 +281,11 @@ public sealed class TcpClusterBus : IClusterBus
             {
                 return;
             }
+            catch (BusProtocolException e)
+            {
+                BusLog.ProtocolError(Logger, peer.NodeId, e.Message);
+                reason = e.Message;
+            }
             catch (Exception e)
             {
                 reason = e.Message;

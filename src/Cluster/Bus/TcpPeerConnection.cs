@@ -19,6 +19,7 @@ internal sealed class TcpPeerConnection
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
     private readonly CancellationTokenSource _cts;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _scratch;
 
     public TcpPeerConnection(TcpClusterBus bus, TcpPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound, long createdUnixMs, CancellationToken busStopping)
@@ -36,8 +37,8 @@ internal sealed class TcpPeerConnection
     public bool Outbound { get; }
     public long CreatedUnixMs { get; }
 
-    /// <summary>Completes when the writer loop has stopped reading the peer's queue.</summary>
-    public Task WriterDone { get; private set; } = Task.CompletedTask;
+    /// <summary>Completes when the writer loop has stopped reading the peer's queue (valid before <see cref="Start"/>).</summary>
+    public Task WriterDone => _writerDone.Task;
 
     /// <summary>Completes when the connection is closed; its result is the reason.</summary>
     public Task<string> Completion { get; private set; } = Task.FromResult("not started");
@@ -45,7 +46,7 @@ internal sealed class TcpPeerConnection
     /// <summary>Starts both loops. The writer first waits for <paramref name="previousWriter"/>, so only one loop reads the queue at a time.</summary>
     public void Start(Task previousWriter)
     {
-        WriterDone = WriteLoopAsync(previousWriter);
+        _ = WriteLoopAsync(previousWriter);
         Completion = RunAsync();
     }
 
@@ -163,6 +164,7 @@ internal sealed class TcpPeerConnection
         {
             Close();
             try { await writer.CompleteAsync().ConfigureAwait(false); } catch { }
+            _writerDone.TrySetResult();
         }
     }
 }
