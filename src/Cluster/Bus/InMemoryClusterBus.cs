@@ -2,7 +2,8 @@ namespace QuorumCache.Cluster.Bus;
 
 /// <summary>
 /// One node's endpoint on an <see cref="InMemoryBusNetwork"/>. Handlers run on the thread that calls
-/// <see cref="InMemoryBusNetwork.DeliverUntil"/>. Disposing it is a crash: frames in flight to it are lost.
+/// <see cref="InMemoryBusNetwork.DeliverUntil"/>; a handler exception propagates to that caller (so a simulation
+/// fails loudly). Disposing it is a crash: frames in flight to it are lost.
 /// </summary>
 public sealed class InMemoryClusterBus : IClusterBus
 {

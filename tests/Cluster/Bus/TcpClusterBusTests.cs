@@ -35,6 +35,26 @@ public class TcpClusterBusTests
     }
 
     [Fact]
+    public async Task Large_frames_spanning_many_buffer_segments_arrive_intact()
+    {
+        await using var a = await TestBus.StartAsync(A);
+        await using var b = await TestBus.StartAsync(B);
+        a.Knows(b);
+        var payloads = new byte[3][];
+        var rng = new Random(11);
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            payloads[i] = new byte[2 * 1024 * 1024 + i];
+            rng.NextBytes(payloads[i]);
+            a.Bus.Send(B, BusChannel.Replication, payloads[i]);
+        }
+        await Eventually.True(() => b.CountFrom(A) == 3, "three large frames");
+        var got = b.Received.Select(f => f.Payload).ToArray();
+        for (var i = 0; i < payloads.Length; i++)
+            Assert.True(payloads[i].AsSpan().SequenceEqual(got[i]), $"frame {i} differs");
+    }
+
+    [Fact]
     public async Task Three_buses_form_a_mesh()
     {
         await using var a = await TestBus.StartAsync(A);
