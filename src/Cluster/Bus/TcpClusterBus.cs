@@ -1,0 +1,370 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace QuorumCache.Cluster.Bus;
+
+/// <summary>
+/// The real node-to-node bus over TCP. One connection per node pair: the node with the lower id
+/// (ordinal string order) dials, the other only accepts. A deterministic rule, rather than dialing
+/// from both sides and tie-breaking, means there is never a duplicate link to resolve and frames of
+/// one pair always travel over one ordered stream. The consequence: a node reaches a higher-id peer
+/// only once it knows that peer's address (<see cref="SetPeerAddress"/>); a lower-id peer it needs
+/// not know anything about, the peer dials in. The membership layer gives every node every address.
+/// <para>A new connection replaces an older one for the same peer (a restarted dialer). A connection
+/// that fails its handshake, sends a malformed or oversized frame, or comes from another cluster is
+/// closed with a log line; the bus carries on. Dropped outbound links are redialed with exponential
+/// backoff (jittered, <see cref="TcpBusOptions.ReconnectMinDelay"/> doubling to
+/// <see cref="TcpBusOptions.ReconnectMaxDelay"/>).</para>
+/// </summary>
+public sealed class TcpClusterBus : IClusterBus
+{
+    private readonly ConcurrentDictionary<string, TcpPeer> _peers = new(StringComparer.Ordinal);
+    private readonly BusFrameHandler?[] _handlers = new BusFrameHandler?[256];
+    private readonly ConcurrentDictionary<Task, byte> _tasks = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time;
+    private readonly byte[] _handshakeFrame;
+    private Socket? _listener;
+    private volatile bool _started;
+    private int _disposed;
+    private long _unhandledFrames;
+
+    public TcpClusterBus(TcpBusOptions options, ILogger<TcpClusterBus>? logger = null, TimeProvider? timeProvider = null)
+    {
+        Options = options;
+        Logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        var payload = new BusHandshake(options.NodeId, options.ClusterId).ToPayload();
+        var frame = new ArrayBufferWriter<byte>();
+        BusFrameCodec.Write(frame, BusChannel.Handshake, payload);
+        _handshakeFrame = frame.WrittenSpan.ToArray();
+    }
+
+    public TcpBusOptions Options { get; }
+    internal ILogger Logger { get; }
+    public string LocalId => Options.NodeId;
+
+    /// <summary>The port the listener is bound to, once started.</summary>
+    public int BoundPort => (_listener?.LocalEndPoint as IPEndPoint)?.Port ?? 0;
+
+    /// <summary>Frames received on a channel that has no handler.</summary>
+    public long UnhandledFrames => Interlocked.Read(ref _unhandledFrames);
+
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var listener = new Socket(Options.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(new IPEndPoint(Options.BindAddress, Options.Port));
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listener = listener;
+        _started = true;
+        BusLog.Listening(Logger, LocalId, listener.LocalEndPoint?.ToString() ?? "?");
+        Track(AcceptLoopAsync(listener));
+        foreach (var peer in _peers.Values)
+            MaybeStartDialing(peer);
+        return Task.CompletedTask;
+    }
+
+    public void Send(string nodeId, BusChannel channel, ReadOnlySpan<byte> payload)
+    {
+        if (channel == BusChannel.Handshake)
+            throw new ArgumentException("the handshake channel is reserved for the bus", nameof(channel));
+        if (payload.Length > Options.MaxFrameBytes)
+            throw new ArgumentException($"payload of {payload.Length} bytes exceeds the bus frame limit", nameof(payload));
+        if (_disposed != 0 || string.Equals(nodeId, LocalId, StringComparison.Ordinal))
+            return;
+        GetOrAddPeer(nodeId).TryEnqueue(channel, payload, Options.MaxQueuedBytesPerPeer);
+    }
+
+    public void SetHandler(BusChannel channel, BusFrameHandler? handler) => Volatile.Write(ref _handlers[(byte)channel], handler);
+
+    public void SetPeerAddress(string nodeId, string host, int busPort)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        if (string.Equals(nodeId, LocalId, StringComparison.Ordinal))
+            return;
+        var peer = GetOrAddPeer(nodeId);
+        peer.Host = host;
+        peer.Port = busPort;
+        MaybeStartDialing(peer);
+    }
+
+    public void RemovePeer(string nodeId)
+    {
+        if (!_peers.TryRemove(nodeId, out var peer))
+            return;
+        peer.Removed = true;
+        peer.Lifetime.Cancel();
+        peer.Connection?.Close();
+        peer.DrainQueue();
+    }
+
+    public void SetLinkBlocked(string nodeId, bool blocked) => GetOrAddPeer(nodeId).Blocked = blocked;
+
+    public IReadOnlyList<BusPeerInfo> GetPeers()
+    {
+        var list = new List<BusPeerInfo>(_peers.Count);
+        foreach (var peer in _peers.Values)
+            list.Add(peer.Snapshot());
+        list.Sort(static (a, b) => string.CompareOrdinal(a.NodeId, b.NodeId));
+        return list;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _stopping.Cancel();
+        _listener?.Dispose();
+        foreach (var peer in _peers.Values)
+        {
+            peer.Lifetime.Cancel();
+            peer.Connection?.Close();
+        }
+        var pending = new List<Task>(_tasks.Keys);
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Loops end with cancellation or socket errors; none of it matters once disposed.
+        }
+        foreach (var peer in _peers.Values)
+            peer.DrainQueue();
+    }
+
+    internal void Dispatch(TcpPeer peer, BusChannel channel, ReadOnlyMemory<byte> payload)
+    {
+        if (peer.Blocked || peer.Removed)
+        {
+            Interlocked.Increment(ref peer.FramesDropped);
+            return;
+        }
+        var handler = Volatile.Read(ref _handlers[(byte)channel]);
+        if (handler is null)
+        {
+            Interlocked.Increment(ref _unhandledFrames);
+            return;
+        }
+        try
+        {
+            handler(peer.NodeId, channel, payload);
+        }
+        catch (Exception e)
+        {
+            BusLog.HandlerFailed(Logger, e, channel, peer.NodeId);
+        }
+    }
+
+    private TcpPeer GetOrAddPeer(string nodeId) =>
+        _peers.GetOrAdd(nodeId, static (id, self) => new TcpPeer(id, self._time.GetUtcNow().ToUnixTimeMilliseconds()), this);
+
+    private bool IsDialerFor(string peerId) => string.CompareOrdinal(LocalId, peerId) < 0;
+
+    private void MaybeStartDialing(TcpPeer peer)
+    {
+        if (!_started || _disposed != 0 || peer.Host is null || !IsDialerFor(peer.NodeId))
+            return;
+        lock (peer.Gate)
+        {
+            if (peer.DialLoopStarted)
+                return;
+            peer.DialLoopStarted = true;
+        }
+        Track(DialLoopAsync(peer));
+    }
+
+    private void Track(Task task)
+    {
+        _tasks.TryAdd(task, 0);
+        task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _),
+            _tasks, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        var ct = _stopping.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                BusLog.AcceptFailed(Logger, e);
+                continue;
+            }
+            Track(AcceptOneAsync(socket));
+        }
+    }
+
+    private async Task AcceptOneAsync(Socket socket)
+    {
+        var remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        socket.NoDelay = true;
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        TcpPeer? peer = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(Options.HandshakeTimeout);
+            var hello = await BusHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
+            var refusal = CheckHello(hello);
+            if (refusal is not null)
+                throw new BusProtocolException(refusal);
+            peer = GetOrAddPeer(hello.NodeId);
+            await stream.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var reason = e is OperationCanceledException ? "handshake timed out" : e.Message;
+            if (!_stopping.IsCancellationRequested)
+                BusLog.Refused(Logger, remote, reason);
+            await reader.CompleteAsync().ConfigureAwait(false);
+            socket.Dispose();
+            return;
+        }
+        await RunConnectionAsync(peer, socket, stream, reader, outbound: false).ConfigureAwait(false);
+    }
+
+    private string? CheckHello(BusHandshake hello)
+    {
+        if (!string.Equals(hello.ClusterId, Options.ClusterId, StringComparison.Ordinal))
+            return $"node {hello.NodeId} belongs to cluster '{hello.ClusterId}', not '{Options.ClusterId}'";
+        if (string.Equals(hello.NodeId, LocalId, StringComparison.Ordinal))
+            return "a node cannot connect to itself";
+        if (IsDialerFor(hello.NodeId))
+            return $"node {hello.NodeId} dialed, but only the lower id of a pair dials";
+        return null;
+    }
+
+    private async Task DialLoopAsync(TcpPeer peer)
+    {
+        var ct = peer.Lifetime.Token;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
+        var token = linked.Token;
+        var backoff = Options.ReconnectMinDelay;
+        while (!token.IsCancellationRequested)
+        {
+            var host = peer.Host!;
+            var port = peer.Port;
+            string reason;
+            try
+            {
+                var connected = await DialOnceAsync(peer, host, port, token).ConfigureAwait(false);
+                backoff = Options.ReconnectMinDelay;
+                reason = await connected.ConfigureAwait(false);
+            }
+            catch (Exception) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (BusProtocolException e)
+            {
+                BusLog.ProtocolError(Logger, peer.NodeId, e.Message);
+                reason = e.Message;
+            }
+            catch (Exception e)
+            {
+                reason = e.Message;
+            }
+            if (token.IsCancellationRequested)
+                return;
+            var delay = Jitter(backoff);
+            BusLog.DialFailed(Logger, peer.NodeId, host, port, reason, (long)delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, _time, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var doubled = backoff * 2;
+            backoff = doubled > Options.ReconnectMaxDelay ? Options.ReconnectMaxDelay : doubled;
+        }
+    }
+
+    /// <summary>Connects and handshakes; returns the connection's completion (the reason it closed).</summary>
+    private async Task<Task<string>> DialOnceAsync(TcpPeer peer, string host, int port, CancellationToken ct)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        NetworkStream? stream = null;
+        PipeReader? reader = null;
+        try
+        {
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                timeout.CancelAfter(Options.ConnectTimeout);
+                await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
+            }
+            stream = new NetworkStream(socket, ownsSocket: true);
+            reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                timeout.CancelAfter(Options.HandshakeTimeout);
+                await stream.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
+                var reply = await BusHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
+                if (!string.Equals(reply.ClusterId, Options.ClusterId, StringComparison.Ordinal))
+                    throw new BusProtocolException($"peer at {host}:{port} belongs to cluster '{reply.ClusterId}'");
+                if (!string.Equals(reply.NodeId, peer.NodeId, StringComparison.Ordinal))
+                    throw new BusProtocolException($"peer at {host}:{port} is node {reply.NodeId}, expected {peer.NodeId}");
+            }
+        }
+        catch
+        {
+            if (reader is not null)
+                await reader.CompleteAsync().ConfigureAwait(false);
+            socket.Dispose();
+            throw;
+        }
+        return RunConnectionAsync(peer, socket, stream, reader, outbound: true);
+    }
+
+    private Task<string> RunConnectionAsync(TcpPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound)
+    {
+        var connection = new TcpPeerConnection(this, peer, socket, stream, reader, outbound,
+            _time.GetUtcNow().ToUnixTimeMilliseconds(), _stopping.Token);
+        var previous = peer.Install(connection);
+        previous?.Close();
+        connection.Start(previous?.WriterDone ?? Task.CompletedTask);
+        if (peer.Removed || _disposed != 0)
+            connection.Close();
+        BusLog.LinkUp(Logger, peer.NodeId, outbound ? "outbound" : "inbound");
+        Track(connection.Completion);
+        return LogDownAsync(peer, connection.Completion);
+    }
+
+    private async Task<string> LogDownAsync(TcpPeer peer, Task<string> completion)
+    {
+        var reason = await completion.ConfigureAwait(false);
+        if (!_stopping.IsCancellationRequested)
+            BusLog.LinkDown(Logger, peer.NodeId, reason);
+        return reason;
+    }
+
+    private static TimeSpan Jitter(TimeSpan backoff) =>
+        backoff / 2 + TimeSpan.FromTicks((long)(backoff.Ticks / 2 * Random.Shared.NextDouble()));
+}

@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using QuorumCache.Cluster.Bus;
+
+namespace QuorumCache.Tests.Cluster.Bus;
+
+/// <summary>A TCP bus on loopback that records what it receives and what it logs.</summary>
+internal sealed class TestBus : IAsyncDisposable
+{
+    public readonly ConcurrentQueue<(string From, BusChannel Channel, byte[] Payload)> Received = new();
+    public readonly CapturingLogger Log;
+    public TcpClusterBus Bus { get; }
+
+    private TestBus(TcpClusterBus bus, CapturingLogger log)
+    {
+        Bus = bus;
+        Log = log;
+        foreach (var ch in new[] { BusChannel.Heartbeat, BusChannel.Raft, BusChannel.Replication, BusChannel.Control })
+            bus.SetHandler(ch, (from, c, p) => Received.Enqueue((from, c, p.ToArray())));
+    }
+
+    public static async Task<TestBus> StartAsync(string id, string cluster = "test-cluster", int port = 0,
+        Func<TcpBusOptions, TcpBusOptions>? tweak = null)
+    {
+        var options = new TcpBusOptions
+        {
+            NodeId = id,
+            ClusterId = cluster,
+            BindAddress = IPAddress.Loopback,
+            Port = port,
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(20),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
+        };
+        if (tweak is not null)
+            options = tweak(options);
+        var log = new CapturingLogger();
+        var bus = new TcpClusterBus(options, log);
+        var result = new TestBus(bus, log);
+        await bus.StartAsync();
+        return result;
+    }
+
+    public string Id => Bus.LocalId;
+    public int Port => Bus.BoundPort;
+
+    public void Knows(params TestBus[] others)
+    {
+        foreach (var o in others)
+            Bus.SetPeerAddress(o.Id, "127.0.0.1", o.Port);
+    }
+
+    public bool ConnectedTo(string id)
+    {
+        foreach (var p in Bus.GetPeers())
+            if (p.NodeId == id)
+                return p.Connected;
+        return false;
+    }
+
+    public int CountFrom(string id)
+    {
+        var n = 0;
+        foreach (var f in Received)
+            if (f.From == id)
+                n++;
+        return n;
+    }
+
+    public List<int> SequenceFrom(string id)
+    {
+        var list = new List<int>();
+        foreach (var f in Received)
+            if (f.From == id && f.Channel == BusChannel.Raft)
+                list.Add(BinaryPrimitives.ReadInt32BigEndian(f.Payload));
+        return list;
+    }
+
+    public bool Got(string from, BusChannel channel, string text)
+    {
+        foreach (var f in Received)
+            if (f.From == from && f.Channel == channel && System.Text.Encoding.UTF8.GetString(f.Payload) == text)
+                return true;
+        return false;
+    }
+
+    public void SendText(string to, BusChannel channel, string text) =>
+        Bus.Send(to, channel, System.Text.Encoding.UTF8.GetBytes(text));
+
+    public void SendSeq(string to, int first, int count, int padding = 0)
+    {
+        var buf = new byte[4 + padding];
+        for (var i = first; i < first + count; i++)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(buf, i);
+            Bus.Send(to, BusChannel.Raft, buf);
+        }
+    }
+
+    public ValueTask DisposeAsync() => Bus.DisposeAsync();
+}
+
+/// <summary>Collects formatted log lines so tests can wait for a refusal instead of sleeping.</summary>
+internal sealed class CapturingLogger : ILogger<TcpClusterBus>
+{
+    public readonly ConcurrentQueue<string> Lines = new();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        Lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+    }
+
+    public bool Contains(string fragment)
+    {
+        foreach (var l in Lines)
+            if (l.Contains(fragment, StringComparison.Ordinal))
+                return true;
+        return false;
+    }
+}
