@@ -15,7 +15,8 @@ public sealed class HoconParseOptions
 /// configuration needs and resolves its substitutions:
 /// <list type="bullet">
 /// <item>objects <c>{ }</c>, nested; a braced or unbraced root; repeated objects merge, later keys win;</item>
-/// <item>dotted keys (<c>a.b.c = 1</c> is <c>a { b { c = 1 } }</c>), quoted keys and key segments (<c>"a.b" = 1</c> is one key);</item>
+/// <item>dotted keys (<c>a.b.c = 1</c> is <c>a { b { c = 1 } }</c>), quoted keys and key segments (<c>"a.b" = 1</c> is one key);
+/// unlike full HOCON, whitespace ends an unquoted key (<c>replicas 3</c> is a missing '=', not a key);</item>
 /// <item>separators <c>=</c> and <c>:</c>, none before <c>{</c>; fields end at a newline or a comma;</item>
 /// <item>values: unquoted text, "quoted" strings with JSON escapes, """raw""" strings, numbers and booleans
 /// (kept as written; the typed accessors interpret them), <c>null</c>, arrays <c>[a, b]</c>, and

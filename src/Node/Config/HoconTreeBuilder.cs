@@ -127,16 +127,15 @@ internal sealed class HoconTreeBuilder
     /// <summary>Parses <c>key = value</c>, <c>key : value</c> or <c>key { ... }</c>; returns the full dotted key.</summary>
     private string ParseField(HoconObject target, string prefix)
     {
+        // Unlike full HOCON, whitespace ends a key ("a b = 1" is an error, "\"a b\" = 1" is fine):
+        // "replicas 3" is far more often a missing '=' than a key with a space.
         var keyAt = Peek().At;
         var pieces = new List<HoconToken>();
-        while (Peek().Kind is HoconTokenKind.Unquoted or HoconTokenKind.Quoted or HoconTokenKind.Whitespace)
+        while (Peek().Kind is HoconTokenKind.Unquoted or HoconTokenKind.Quoted)
         {
             pieces.Add(Advance());
         }
-        while (pieces.Count > 0 && pieces[^1].Kind == HoconTokenKind.Whitespace)
-        {
-            pieces.RemoveAt(pieces.Count - 1);
-        }
+        SkipSpace();
         if (pieces.Count == 0)
         {
             var bad = Peek();
@@ -322,7 +321,7 @@ internal sealed class HoconTreeBuilder
             {
                 Advance();
             }
-            else if (after.Kind is not (HoconTokenKind.Newline or HoconTokenKind.RBracket))
+            else if (after.Kind is not (HoconTokenKind.Newline or HoconTokenKind.RBracket or HoconTokenKind.Eof))
             {
                 throw ConfigException.Syntax(after.At, $"expected ',' or ']' in the array '{fullKey}', found {Describe(after)}", fullKey);
             }
