@@ -52,7 +52,9 @@ public class HoconErrorTests
     public void Unclosed_array_and_bad_array_separator()
     {
         Assert.Equal("node.conf:2: expected ']' to close the array 'a' opened at line 1 (column 3)", Hocon.Error("a = [1,\n 2").Message);
-        Assert.Equal("node.conf:1: expected ',' or ']' in the array 'a', found '=' (column 8)", Hocon.Error("a = [1 = 2]").Message);
+        Assert.Equal("node.conf:1: expected ',' or ']' in the array 'a', found 'x' (column 12)", Hocon.Error("a = [1, {} x]").Message);
+        Assert.Equal("node.conf:1: expected ',' or ']' in the array 'join', found ':' (quote values that contain ':' or '=') (column 10)",
+            Hocon.Error("join = [a:1]").Message);
     }
 
     [Fact]

@@ -119,6 +119,15 @@ public class HoconParserTests
     }
 
     [Fact]
+    public void Windows_line_endings_and_byte_order_mark()
+    {
+        var doc = Hocon.Parse("\uFEFFa {\r\n  b = x y \r\n  c = \"q\"\r\n}\r\nd = 1\r\n");
+        Assert.Equal("a:b=x y\na:c=q\nd=1", Hocon.Dump(doc));
+        Assert.True(doc.TryGet("d", out var d));
+        Assert.Equal((5, 1), (d.Location.Line, d.Location.Column));
+    }
+
+    [Fact]
     public void Quoted_keys_keep_dots_and_mix_with_unquoted_segments()
     {
         var doc = Hocon.Parse("\"a.b\" = 1\nx.\"y.z\".w = 2\n\"with space\" = 3");

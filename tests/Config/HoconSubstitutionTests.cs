@@ -21,7 +21,8 @@ public class HoconSubstitutionTests
     public void Optional_env_substitution_keeps_earlier_value_or_is_absent_when_unset()
     {
         var doc = Hocon.Parse("port = 6379\nport = ${?QC_UNSET}\nother = ${?QC_UNSET}\nlist = [a, ${?QC_UNSET}, b]", Env);
-        Assert.Equal("6379", doc.GetString("port"));
+        Assert.True(doc.TryGet("port", out var port));
+        Assert.Equal(("6379", 1), (port.Value, port.Location.Line)); // cites the line whose value was kept
         Assert.False(doc.TryGet("other", out _));
         Assert.Equal("a,b", $"{doc.GetString("list:0")},{doc.GetString("list:1")}");
         Assert.Null(doc.GetString("list:2"));
@@ -86,6 +87,15 @@ public class HoconSubstitutionTests
         Assert.Equal("1", doc.GetString("derived.a"));
         Assert.Equal("3", doc.GetString("derived.b"));
         Assert.Equal("2", doc.GetString("base.b"));
+    }
+
+    [Fact]
+    public void Object_substitution_merges_over_earlier_object()
+    {
+        var doc = Hocon.Parse("defaults { a = 1, b = 2 }\nnode { b = 0, c = 3 }\nnode = ${defaults}");
+        Assert.Equal("1", doc.GetString("node.a"));
+        Assert.Equal("2", doc.GetString("node.b"));
+        Assert.Equal("3", doc.GetString("node.c"));
     }
 
     [Fact]

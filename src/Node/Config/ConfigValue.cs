@@ -35,18 +35,24 @@ public sealed class ConfigValue
     /// <summary>The text, or null for HOCON <c>null</c>.</summary>
     public string? AsStringOrNull() => Raw;
 
-    public int AsInt(int min = int.MinValue, int max = int.MaxValue) => (int)AsLong(min, max);
+    public int AsInt(int min = int.MinValue, int max = int.MaxValue) => (int)ParseInteger(min, max, int.MinValue, int.MaxValue);
 
-    public long AsLong(long min = long.MinValue, long max = long.MaxValue)
+    public long AsLong(long min = long.MinValue, long max = long.MaxValue) => ParseInteger(min, max, long.MinValue, long.MaxValue);
+
+    private long ParseInteger(long min, long max, long typeMin, long typeMax)
     {
-        string expected = min == long.MinValue && max == long.MaxValue
-            ? "an integer"
-            : max == long.MaxValue || max == int.MaxValue ? $"an integer >= {min}" : $"an integer from {min} to {max}";
-        if (!long.TryParse(Raw?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) || v < min || v > max)
+        if (long.TryParse(Raw?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) && v >= min && v <= max)
         {
-            throw Invalid(expected);
+            return v;
         }
-        return v;
+        string expected = (min == typeMin, max == typeMax) switch
+        {
+            (true, true) => "an integer",
+            (false, true) => $"an integer >= {min}",
+            (true, false) => $"an integer <= {max}",
+            _ => $"an integer from {min} to {max}",
+        };
+        throw Invalid(expected);
     }
 
     public double AsDouble()

@@ -14,6 +14,9 @@ internal sealed class HoconResolver
     private readonly Func<string, string?> _env;
     private readonly List<(HoconField Field, HoconAssignment Assignment)> _stack = new();
 
+    // An unset ${?X} assignment -> the earlier assignment whose value it kept (so locations cite that one).
+    private readonly Dictionary<HoconAssignment, HoconAssignment> _fellBackTo = new(ReferenceEqualityComparer.Instance);
+
     private HoconResolver(HoconObject root, Func<string, string?> env)
     {
         _root = root;
@@ -75,8 +78,13 @@ internal sealed class HoconResolver
             field.Current = null;
             return null;
         }
+        while (_fellBackTo.TryGetValue(a, out var earlier))
+        {
+            a = earlier;
+        }
         a.Value = result;
         a.Previous = null;
+        field.Current = a;
         return result;
     }
 
@@ -101,13 +109,23 @@ internal sealed class HoconResolver
                 var found = Lookup(sub);
                 if (found is not null)
                 {
+                    // As in HOCON, an object from a substitution merges over an earlier object value.
+                    if (found is HoconObject fo && a.Previous is not null && ResolvePrevious(a.Previous) is HoconObject earlierObject)
+                    {
+                        return Merge(fo, earlierObject);
+                    }
                     return found;
                 }
                 if (!sub.Optional)
                 {
                     throw Unset(sub, a.Key);
                 }
-                return a.Previous is null ? null : ResolvePrevious(a.Previous);
+                if (a.Previous is null)
+                {
+                    return null;
+                }
+                _fellBackTo[a] = a.Previous;
+                return ResolvePrevious(a.Previous);
             case HoconConcatenation c:
                 return Concatenate(c, a.Key);
             default:

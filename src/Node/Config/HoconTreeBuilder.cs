@@ -323,7 +323,8 @@ internal sealed class HoconTreeBuilder
             }
             else if (after.Kind is not (HoconTokenKind.Newline or HoconTokenKind.RBracket or HoconTokenKind.Eof))
             {
-                throw ConfigException.Syntax(after.At, $"expected ',' or ']' in the array '{fullKey}', found {Describe(after)}", fullKey);
+                string hint = after.Kind is HoconTokenKind.Colon or HoconTokenKind.Equals ? " (quote values that contain ':' or '=')" : "";
+                throw ConfigException.Syntax(after.At, $"expected ',' or ']' in the array '{fullKey}', found {Describe(after)}{hint}", fullKey);
             }
         }
     }
