@@ -111,6 +111,18 @@ public sealed class ConfigLayeringTests : IDisposable
     }
 
     [Fact]
+    public void Known_keys_check_a_single_document()
+    {
+        var known = KnownKeys.FromFile(_defaults);
+        Assert.True(known.IsKnown("quorumcache.cluster.join.3"));
+        Assert.True(known.IsKnown("QUORUMCACHE:NODE:PORT"));
+        Assert.False(known.IsKnown("quorumcache.node"));
+        known.RejectUnknown(Hocon.Parse("quorumcache.node.port = 1\nquorumcache.labels.x.y = 2"));
+        var ex = Assert.Throws<ConfigException>(() => known.RejectUnknown(Hocon.Parse("quorumcache {\n  cluster.replicas = 1\n  zzz = 2\n}", file: "u.conf")));
+        Assert.Equal("u.conf:3: unknown setting 'quorumcache.zzz'", ex.Message);
+    }
+
+    [Fact]
     public void Unknown_keys_from_environment_and_command_line_are_rejected()
     {
         var env = Assert.Throws<ConfigException>(() => Load(Array.Empty<string>(), new() { ["QUORUMCACHE_NODE__FROB"] = "1" }));

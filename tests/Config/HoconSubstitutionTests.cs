@@ -99,6 +99,13 @@ public class HoconSubstitutionTests
     }
 
     [Fact]
+    public void Object_over_unset_optional_substitution_can_refer_to_its_own_fields()
+    {
+        var doc = Hocon.Parse("node = ${?QC_UNSET_NODE}\nnode { port = 7000, bus = ${node.port}\"0\" }");
+        Assert.Equal("70000", doc.GetString("node.bus"));
+    }
+
+    [Fact]
     public void Substitutions_inside_quotes_are_literal()
     {
         var doc = Hocon.Parse("x = \"${NOT_A_SUBSTITUTION}\"");

@@ -164,6 +164,12 @@ internal sealed class HoconResolver
                 var previous = _stack[^1].Assignment.Previous;
                 return previous is null ? FromEnvironment(sub) : ResolvePrevious(previous);
             }
+            if (!last && field.State == HoconField.ResolveState.Resolving && field.Current!.Value is HoconObject partial)
+            {
+                // An object being merged over an earlier substitution: look inside what is written here.
+                obj = partial;
+                continue;
+            }
             if (field.State == HoconField.ResolveState.Resolving)
             {
                 throw ConfigException.Syntax(sub.Location, $"substitution cycle: {sub} refers back to '{field.Current!.Key}'", sub.PathText);

@@ -111,6 +111,27 @@ public sealed class KnownKeys
         return prev[b.Length];
     }
 
+    /// <summary>Throws a <see cref="ConfigException"/> (<c>file:line: unknown setting 'k'</c>) for the first unknown leaf of a document.</summary>
+    public void RejectUnknown(HoconDocument document)
+    {
+        foreach (var e in document.Entries)
+        {
+            Reject(e.Key, ConfigOrigin.InFile(e.Location));
+        }
+    }
+
+    private void Reject(string key, ConfigOrigin origin)
+    {
+        if (IsKnown(key))
+        {
+            return;
+        }
+        string dotted = ConfigKeys.ToDotted(key);
+        string? hint = Suggest(key);
+        string suffix = hint is null ? "" : $" (did you mean '{ConfigKeys.ToDotted(hint)}'?)";
+        throw ConfigException.AtOrigin(origin, $"unknown setting '{dotted}'{suffix}", dotted);
+    }
+
     /// <summary>
     /// Throws a <see cref="ConfigException"/> for the first key (in source order, lowest provider first)
     /// that any origin-tracking provider of <paramref name="root"/> supplies and that is not known,
@@ -126,14 +147,7 @@ public sealed class KnownKeys
             }
             foreach (var (key, origin) in tracked.Origins)
             {
-                if (IsKnown(key))
-                {
-                    continue;
-                }
-                string dotted = ConfigKeys.ToDotted(key);
-                string? hint = Suggest(key);
-                string suffix = hint is null ? "" : $" (did you mean '{ConfigKeys.ToDotted(hint)}'?)";
-                throw ConfigException.AtOrigin(origin, $"unknown setting '{dotted}'{suffix}", dotted);
+                Reject(key, origin);
             }
         }
     }
