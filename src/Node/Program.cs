@@ -19,7 +19,12 @@ public static class Program
         {
             options = NodeOptionsLoader.Load(args);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidDataException)
+        catch (HelpRequestedException help)
+        {
+            Console.WriteLine(help.Message);
+            return 0;
+        }
+        catch (Exception ex) when (ex is Config.ConfigException or ArgumentException or FormatException or InvalidDataException)
         {
             Console.Error.WriteLine($"quorumcache: {ex.Message}");
             return 2;

@@ -21,11 +21,15 @@ public sealed class NodeOptions
     public int PubSubOutputSoftSeconds { get; set; } = 60;
 
     // Cluster
-    public string? Join { get; set; }
+    /// <summary>Members to ask to join at start ("host:port"); empty forms a cluster of its own.</summary>
+    public string[] Join { get; set; } = [];
     public int BusPort { get; set; }
     public int EffectiveBusPort => BusPort > 0 ? BusPort : Port + 10000;
     public string? AnnounceHost { get; set; }
 
     /// <summary>Test-only: allows DEBUG fault-injection commands (link cuts). Never enable in production.</summary>
     public bool EnableFaultInjection { get; set; }
+
+    /// <summary>The whole configuration, for settings read by the parts that own them (cluster timing).</summary>
+    public Config.TypedConfig? Config { get; set; }
 }

@@ -1,32 +1,47 @@
+using QuorumCache.Node.Config;
+
 namespace QuorumCache.Node.Hosting;
 
 /// <summary>
-/// Reads the node's options from the command line. (Interim: the HOCON configuration file and
-/// environment layers are wired in by the configuration work.)
+/// Reads the node's options: hocon/node.conf (shipped beside the binary) &lt; --config FILE &lt;
+/// QUORUMCACHE_* environment variables &lt; command line. Unknown settings and bad values stop the
+/// start with a <see cref="ConfigException"/> naming the file, line and key.
 /// </summary>
 public static class NodeOptionsLoader
 {
-    public static NodeOptions Load(string[] args)
+    public static string DefaultsPath => Path.Combine(AppContext.BaseDirectory, "node.conf");
+
+    public static NodeOptions Load(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var o = new NodeOptions();
-        for (var i = 0; i < args.Length; i++)
+        var parsed = NodeCommandLine.Parse(args);
+        if (parsed.ShowHelp) throw new HelpRequestedException(NodeCommandLine.Usage);
+        var c = NodeConfigLoader.Load(DefaultsPath, parsed, environment);
+        const string n = "quorumcache.node.", p = "quorumcache.pubsub.", cl = "quorumcache.cluster.";
+        var o = new NodeOptions
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"option '{args[i]}' needs a value");
-            switch (args[i])
-            {
-                case "--port": o.Port = ParsePort(Next()); break;
-                case "--bind": o.Bind = Next(); break;
-                case "--data-dir": o.DataDir = Next(); break;
-                case "--join": o.Join = Next(); break;
-                case "--bus-port": o.BusPort = ParsePort(Next()); break;
-                case "--requirepass": o.RequirePass = Next(); break;
-                case "--enable-fault-injection": o.EnableFaultInjection = true; break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'");
-            }
-        }
+            Bind = c.GetString(n + "bind"),
+            Port = c.GetInt(n + "port", 0, 65535),
+            BusPort = c.GetInt(n + "bus-port", 0, 65535),
+            DataDir = c.GetString(n + "data-dir"),
+            RequirePass = c.GetStringOrNull(n + "requirepass") is { Length: > 0 } pw ? pw : null,
+            MaxClients = c.GetInt(n + "maxclients", 1, 1_000_000),
+            ProtoMaxBulkLen = c.GetSize(n + "proto-max-bulk-len"),
+            IdleTimeoutSeconds = (int)c.GetDuration(n + "timeout").TotalSeconds,
+            Hz = c.GetInt(n + "hz", 1, 500),
+            ActiveExpireEffort = c.GetInt(n + "active-expire-effort", 1, 10),
+            PubSubOutputHardLimit = c.GetSize(p + "output-hard-limit"),
+            PubSubOutputSoftLimit = c.GetSize(p + "output-soft-limit"),
+            PubSubOutputSoftSeconds = (int)c.GetDuration(p + "output-soft-seconds").TotalSeconds,
+            Join = c.GetStringList(cl + "join").ToArray(),
+            AnnounceHost = c.GetStringOrNull(cl + "announce-host") is { Length: > 0 } h ? h : null,
+            EnableFaultInjection = c.GetBool("quorumcache.testing.enable-fault-injection"),
+            Config = c,
+        };
+        if (o.ProtoMaxBulkLen < 1024 * 1024)
+            throw new ConfigException($"invalid value for 'quorumcache.node.proto-max-bulk-len': at least 1MB");
         return o;
     }
-
-    private static int ParsePort(string s) =>
-        int.TryParse(s, out var p) && p is > 0 and < 65536 ? p : throw new ArgumentException($"invalid port '{s}'");
 }
+
+/// <summary>--help was given: print the usage and exit 0.</summary>
+public sealed class HelpRequestedException(string usage) : Exception(usage);
