@@ -17,19 +17,24 @@ public sealed class RaftSimulationTests(ITestOutputHelper output)
     public void ManySeedsKeepSafetyAndRecover()
     {
         var failures = new System.Collections.Concurrent.ConcurrentBag<(int Seed, string Error)>();
-        long messages = 0;
+        long messages = 0, terms = 0, acked = 0, snapshotNodes = 0;
         Parallel.For(1, Seeds + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
             try
             {
-                Interlocked.Add(ref messages, RunScenario(seed).MessagesDelivered);
+                var c = RunScenario(seed);
+                Interlocked.Add(ref messages, c.MessagesDelivered);
+                Interlocked.Add(ref terms, c.Nodes.Values.Max(n => n.Raft.CurrentTerm));
+                Interlocked.Add(ref acked, c.Check.Acknowledged.Count);
+                Interlocked.Add(ref snapshotNodes, c.Nodes.Values.Count(n => n.Raft.SnapshotIndex > 0));
             }
             catch (Exception e)
             {
                 failures.Add((seed, e.ToString()));
             }
         });
-        output.WriteLine($"{Seeds} seeds, {messages} messages delivered");
+        output.WriteLine($"{Seeds} seeds: {messages} messages delivered, mean final term {terms / (double)Seeds:F1}, " +
+                         $"mean acknowledged commands {acked / (double)Seeds:F0}, nodes with a snapshot {snapshotNodes}");
         if (!failures.IsEmpty)
         {
             var first = failures.OrderBy(f => f.Seed).First();
@@ -77,7 +82,7 @@ public sealed class RaftSimulationTests(ITestOutputHelper output)
             DropRate = setup.NextDouble() * 0.15,
             DuplicateRate = setup.NextDouble() * 0.03,
             MinDelayMs = 1,
-            MaxDelayMs = setup.Next(2, 40),
+            MaxDelayMs = setup.Next(4) == 0 ? setup.Next(60, 140) : setup.Next(2, 40),
         };
         var size = setup.Next(2) == 0 ? 3 : 5;
         var ids = new string[size];
@@ -95,7 +100,7 @@ public sealed class RaftSimulationTests(ITestOutputHelper output)
                 foreach (var l in ids[3..])
                     Assert.True(c.RunUntil(() => c.Leader() is { } ld && c.ProposeConfigChange(ld.Id, ConfigChange.AddLearner(l)).IsAccepted, 20_000), "cannot add learner");
             }
-            Chaos(c, setup, ids, durationMs: 6000);
+            Chaos(c, setup, ids, durationMs: 8000);
             Heal(c);
             var final = Encoding.UTF8.GetBytes($"final-{seed}");
             Assert.True(c.CommitEverywhere(final, 30_000), $"liveness: no commit on every node within 30 s after healing at t={c.Now}");
@@ -121,6 +126,12 @@ public sealed class RaftSimulationTests(ITestOutputHelper output)
             // Clients: mostly the leader, sometimes any node (which must refuse unless leading).
             var target = c.Rng.Next(4) == 0 ? ids[c.Rng.Next(ids.Length)] : c.Leader()?.Id;
             if (target != null) c.Propose(target, Encoding.UTF8.GetBytes($"c{counter++}"));
+            // Crash-restart nodes in the middle of elections: votes and terms must survive.
+            if (c.Rng.Next(8) == 0)
+            {
+                var busy = c.Nodes.Values.Where(n => n.Up && (n.Raft.Role is RaftRole.Candidate or RaftRole.PreCandidate || n.Raft.LeaderId == null)).ToList();
+                if (busy.Count > 0) c.Restart(busy[c.Rng.Next(busy.Count)].Id);
+            }
             if (c.Now < nextFault) continue;
             nextFault = c.Now + setup.Next(200, 900);
             Fault(c, setup, ids);
