@@ -13,7 +13,9 @@ public sealed class SimCluster
     public sealed class SimNode
     {
         public required string Id { get; init; }
-        public required MemoryRaftStorage Storage { get; init; }
+        /// <summary>Gives the storage for a new incarnation (the same object for memory storage; a fresh reader of the same directory for files).</summary>
+        public required Func<IRaftStorage> StorageFactory { get; init; }
+        public IRaftStorage Storage { get; set; } = null!;
         public RaftNode Raft { get; set; } = null!;
         public TestStateMachine Sm { get; set; } = null!;
         public bool Up { get; set; } = true;
@@ -57,9 +59,14 @@ public sealed class SimCluster
         MaxEntriesPerMessage = maxEntries, SnapshotThresholdEntries = snapshotThreshold,
     };
 
-    public SimNode AddNode(string id, IEnumerable<string>? bootstrapVoters = null)
+    public SimNode AddNode(string id, IEnumerable<string>? bootstrapVoters = null, Func<IRaftStorage>? storageFactory = null)
     {
-        var n = new SimNode { Id = id, Storage = new MemoryRaftStorage() };
+        if (storageFactory == null)
+        {
+            var mem = new MemoryRaftStorage();
+            storageFactory = () => mem;
+        }
+        var n = new SimNode { Id = id, StorageFactory = storageFactory };
         Nodes[id] = n;
         Build(n);
         if (bootstrapVoters != null) n.Raft.Bootstrap(bootstrapVoters);
@@ -75,6 +82,8 @@ public sealed class SimCluster
     private void Build(SimNode n)
     {
         n.Incarnation++;
+        (n.Storage as IDisposable)?.Dispose();
+        n.Storage = n.StorageFactory();
         n.Sm = new TestStateMachine(n.Id, Check.OnApply);
         // Each incarnation gets its own deterministic random stream.
         n.Raft = new RaftNode(Options, n.Storage, n.Sm, new Random(Rng.Next()), n.Id, new Outbox(this, n));
