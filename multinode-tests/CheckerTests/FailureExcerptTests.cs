@@ -16,12 +16,13 @@ public class FailureExcerptTests(ITestOutputHelper output)
         var f = Assert.Single(LinearizabilityChecker.Check(h).Failures);
         output.WriteLine(f.Excerpt);
         Assert.Contains("key k1: NOT linearizable", f.Excerpt);
-        Assert.Contains("[40.000..50.000] p3 read k1 -> ok: 1", f.Excerpt);
-        Assert.Contains("[20.000..30.000] p2 write k1 = 2 -> ok", f.Excerpt);
-        Assert.Contains("leaving the register at 2", f.Excerpt);
-        // The culprit line is marked, the prefix ops are numbered in linearization order.
-        Assert.Contains("!!    [40.000..50.000]", f.Excerpt);
-        Assert.Contains("L2    [20.000..30.000]", f.Excerpt);
+        Assert.Contains("leaving the register at 1", f.Excerpt);
+        Assert.Contains("could not linearize: [20.000..30.000] p2 write k1 = 2 -> ok", f.Excerpt);
+        Assert.Contains("it was acknowledged, so it took effect by 30.000; that overwrites 1", f.Excerpt);
+        // Marked lines: the prefix numbered in linearization order, the culprit, the read contradicting it.
+        Assert.Contains("L1    [0.000..10.000] p1 write k1 = 1 -> ok", f.Excerpt);
+        Assert.Contains("!!    [20.000..30.000] p2 write k1 = 2 -> ok", f.Excerpt);
+        Assert.Contains(">>    [40.000..50.000] p3 read k1 -> ok: 1", f.Excerpt);
     }
 
     [Fact]
@@ -41,9 +42,9 @@ public class FailureExcerptTests(ITestOutputHelper output)
         var f = Assert.Single(LinearizabilityChecker.Check(h).Failures);
         output.WriteLine(f.Excerpt);
         Assert.True(f.Window.Count <= 12, $"window has {f.Window.Count} ops");
-        Assert.Equal(1001, f.Culprit!.Id);
-        Assert.Contains(f.Window, o => o.Id == 1000);
-        Assert.Contains("longest linearizable prefix: 1001 ops", f.Excerpt);
+        Assert.Equal(1000, f.Culprit!.Id);
+        Assert.Contains(f.Window, o => o.Id == 1001);
+        Assert.Contains("longest linearizable prefix: 1000 ops", f.Excerpt);
         Assert.True(f.Excerpt!.Split('\n').Length < 20, f.Excerpt);
     }
 
@@ -74,12 +75,14 @@ public class FailureExcerptTests(ITestOutputHelper output)
         Assert.Equal(CheckVerdict.Invalid, report.Verdict);
         var f = Assert.Single(report.Failures);
         Assert.Equal("user:42", f.Key);
-        Assert.Equal(5, f.Culprit!.Id);
+        Assert.Equal(2, f.Culprit!.Id);
+        Assert.Contains(f.Window, o => o.Id == 5);
         Assert.Contains("NOT linearizable: 2 keys, 6 ops checked, 1 keys not linearizable", message);
         Assert.Contains("key user:42: NOT linearizable (4 ops checked; dropped 0 failed ops, 1 unknown reads", message);
-        Assert.Contains("could not linearize: [150.000..152.000] p4 read user:42 -> ok: alice", message);
-        Assert.Contains("leaving the register at bob", message);
-        Assert.Contains("[10.000..11.000] p1 write user:42 = bob -> ok", message);
+        Assert.Contains("could not linearize: [10.000..11.000] p1 write user:42 = bob -> ok", message);
+        Assert.Contains("leaving the register at alice", message);
+        Assert.Contains("it was acknowledged, so it took effect by 11.000; that overwrites alice", message);
+        Assert.Contains(">>    [150.000..152.000] p4 read user:42 -> ok: alice", message);
         Assert.DoesNotContain("user:7", f.Excerpt);
     }
 }

@@ -9,7 +9,7 @@ internal static class FailureExcerpt
 {
     private const string Legend =
         "  (time order, ms; Ln = n-th op of the longest linearizable prefix, !! = could not be linearized, " +
-        ".. = concurrent op not placed yet)\n";
+        ">> = later op that contradicts it, .. = concurrent op not placed yet)\n";
 
     /// <summary>The ops overlapping <paramref name="op"/> in time and the last <paramref name="before"/>
     /// ops that completed before it was invoked, plus the op itself, in time order.</summary>
@@ -40,6 +40,7 @@ internal static class FailureExcerpt
         var culprit = ops[r.Culprit];
         var window = new List<Operation> { culprit };
         foreach (int i in r.LinearizedTail) window.Add(ops[i]);
+        foreach (int i in r.Blockers) window.Add(ops[i]);
         var pending = new List<Operation>();
         foreach (int i in r.Pending) pending.Add(ops[i]);
         pending.Sort((a, b) =>
@@ -48,7 +49,8 @@ internal static class FailureExcerpt
             if (c != 0) return c;
             return Math.Abs(a.InvokeTicks - culprit.InvokeTicks).CompareTo(Math.Abs(b.InvokeTicks - culprit.InvokeTicks));
         });
-        for (int i = 0; i < pending.Count && i < maxPending; i++) window.Add(pending[i]);
+        for (int i = 0; i < pending.Count && i < maxPending; i++)
+            if (!window.Contains(pending[i])) window.Add(pending[i]);
         SortByTime(window);
         return window;
     }
@@ -64,10 +66,10 @@ internal static class FailureExcerpt
         sb.Append(")\n");
         sb.Append($"  longest linearizable prefix: {r.BestDepth} ops, leaving the register at {HistoryText.Value(stateAfterPrefix)}\n");
         sb.Append("  could not linearize: ").Append(HistoryText.FormatOperation(culprit, history)).Append('\n');
-        sb.Append("  why: ").Append(Why(culprit)).Append('\n');
+        sb.Append("  why: ").Append(Why(history, culprit, r, stateAfterPrefix)).Append('\n');
         if (r.Pending.Length > 0)
             sb.Append($"  {r.Pending.Length} other ops were invoked before it returned and not placed either" +
-                      (r.Pending.Length > window.Count - 1 - r.LinearizedTail.Length ? " (closest shown)" : "") + "\n");
+                      (r.Pending.Length > window.Count - 1 - r.LinearizedTail.Length - r.Blockers.Length ? " (closest shown)" : "") + "\n");
         sb.Append(Legend);
         var position = new Dictionary<Operation, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < r.LinearizedTail.Length; i++)
@@ -76,6 +78,7 @@ internal static class FailureExcerpt
         {
             string mark = ReferenceEquals(op, culprit) ? "!!"
                 : position.TryGetValue(op, out int p) ? "L" + p.ToString(CultureInfo.InvariantCulture)
+                : IsBlocker(ops, r, op) ? ">>"
                 : "..";
             sb.Append("    ").Append(mark.PadRight(6)).Append(HistoryText.FormatOperation(op, history)).Append('\n');
         }
@@ -96,6 +99,22 @@ internal static class FailureExcerpt
         foreach (var op in window)
             sb.Append("    ").Append((ReferenceEquals(op, read) ? "!!" : "..").PadRight(6)).Append(HistoryText.FormatOperation(op, history)).Append('\n');
         return sb.ToString();
+    }
+
+    private static bool IsBlocker(List<Operation> ops, SearchResult r, Operation op)
+    {
+        foreach (int i in r.Blockers) if (ReferenceEquals(ops[i], op)) return true;
+        return false;
+    }
+
+    private static string Why(History history, Operation culprit, SearchResult r, string? state)
+    {
+        if (r.Blockers.Length == 0) return Why(culprit);
+        string by = culprit.Outcome == Outcome.Ok && culprit.CompleteTicks is long done
+            ? $"it was acknowledged, so it took effect by {history.FormatTime(done)}"
+            : "it took effect at the latest when a read saw its value";
+        return $"{by}; that overwrites {HistoryText.Value(state)}, which {r.Blockers.Length} op(s) marked >> still " +
+               "read afterwards, and no other op writes that value again (a lost write or a stale read)";
     }
 
     private static string Why(Operation culprit) => culprit.Kind switch

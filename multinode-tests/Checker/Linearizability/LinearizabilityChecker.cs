@@ -48,6 +48,8 @@ public static class LinearizabilityChecker
         }
 
         if (options.PruneUnobservedUnknownWrites) pruned = PruneUnobserved(kept);
+        // The search numbers ops in invocation order (its memo relies on it).
+        kept.Sort((a, b) => a.InvokeTicks != b.InvokeTicks ? a.InvokeTicks.CompareTo(b.InvokeTicks) : a.Id.CompareTo(b.Id));
 
         if (options.QuickChecks && FindReadOfUnwrittenValue(kept, options.InitialValue) is Operation phantom)
         {
@@ -75,7 +77,7 @@ public static class LinearizabilityChecker
             return id;
         }
         int initial = Intern(options.InitialValue);
-        var search = new RegisterSearch(kept, Intern);
+        var search = new RegisterSearch(kept, Intern, initial);
         var budget = options.TimeBudgetPerKey;
         var clock = options.Clock;
         bool OutOfTime() => clock.GetElapsedTime(started) > budget;

@@ -18,19 +18,19 @@ internal sealed class RegisterSearch
     private readonly int[] _value;     // value written / read / CAS new value
     private readonly int[] _expected;  // CAS expected value
     private readonly bool[] _unknown;  // outcome Unknown: return at +infinity, CAS may find a mismatch
+    private readonly int _valueCount;  // interned values are 0 .. _valueCount - 1
 
     // Event list: node 0 is the head; nodes 1..2n are events; -1 ends the list.
     private readonly int[] _next, _prev, _opOf, _match;
     private readonly bool[] _isCall;
 
-    internal RegisterSearch(IReadOnlyList<Operation> ops, Func<string?, int> intern)
+    internal RegisterSearch(IReadOnlyList<Operation> ops, Func<string?, int> intern, int initialState)
     {
         int n = ops.Count;
         _kind = new OperationKind[n];
         _value = new int[n];
         _expected = new int[n];
         _unknown = new bool[n];
-        var events = new (long Time, int Call, int Op)[2 * n];
         for (int i = 0; i < n; i++)
         {
             var op = ops[i];
@@ -38,7 +38,17 @@ internal sealed class RegisterSearch
             _value[i] = op.Kind == OperationKind.Read ? intern(op.Output) : intern(op.Value);
             _expected[i] = op.Kind == OperationKind.Cas ? intern(op.Expected) : Nil;
             _unknown[i] = op.Outcome != Outcome.Ok;
-            long ret = _unknown[i] || op.CompleteTicks is not long done ? long.MaxValue : Math.Max(done, op.InvokeTicks);
+        }
+        _valueCount = 1;
+        for (int i = 0; i < n; i++) _valueCount = Math.Max(_valueCount, Math.Max(_value[i], _expected[i]) + 1);
+        _valueCount = Math.Max(_valueCount, initialState + 1);
+        var deadline = UnknownWriteDeadlines(ops, initialState);
+        var events = new (long Time, int Call, int Op)[2 * n];
+        for (int i = 0; i < n; i++)
+        {
+            var op = ops[i];
+            long ret = _unknown[i] ? deadline[i]
+                : op.CompleteTicks is long done ? Math.Max(done, op.InvokeTicks) : long.MaxValue;
             events[2 * i] = (op.InvokeTicks, 0, i);   // calls sort before returns at equal times
             events[2 * i + 1] = (ret, 1, i);
         }
@@ -65,6 +75,38 @@ internal sealed class RegisterSearch
     }
 
     internal int Count => _kind.Length;
+
+    /// <summary>
+    /// When the register can be in a value only through one op (the value's only writer, and not
+    /// the initial value), an acknowledged read of that value, or CAS expecting it, proves the
+    /// writer took effect before that read returned. So an Unknown writer gets the earliest such
+    /// completion as its return time instead of +infinity. Exact, and it stops the search from
+    /// trying every early placement of timed-out writes.
+    /// </summary>
+    private long[] UnknownWriteDeadlines(IReadOnlyList<Operation> ops, int initialState)
+    {
+        int n = ops.Count;
+        var writers = new Dictionary<int, int>();         // value -> number of ops that write it
+        var firstSeen = new Dictionary<int, long>();      // value -> earliest completion of an ok op that needs it
+        for (int i = 0; i < n; i++)
+        {
+            if (_kind[i] != OperationKind.Read) writers[_value[i]] = writers.GetValueOrDefault(_value[i]) + 1;
+            if (_unknown[i] || ops[i].CompleteTicks is not long done) continue;
+            int needed = _kind[i] == OperationKind.Read ? _value[i] : _kind[i] == OperationKind.Cas ? _expected[i] : -1;
+            if (needed < 0) continue;
+            if (!firstSeen.TryGetValue(needed, out long t) || done < t) firstSeen[needed] = done;
+        }
+        var deadline = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            deadline[i] = long.MaxValue;
+            if (!_unknown[i] || _kind[i] == OperationKind.Read) continue;
+            int v = _value[i];
+            if (v != initialState && writers[v] == 1 && firstSeen.TryGetValue(v, out long seen))
+                deadline[i] = Math.Max(seen, ops[i].InvokeTicks);
+        }
+        return deadline;
+    }
 
     /// <summary>Applies op to state; false if the op cannot happen in that state.</summary>
     private bool Step(int op, int state, out int next)
@@ -113,67 +155,151 @@ internal sealed class RegisterSearch
         ulong seed = 0x9E3779B97F4A7C15UL;
         for (int i = 0; i < n; i++) zobrist[i] = SplitMix(ref seed);
         ulong hash = 0;
-        var cache = new HashSet<CacheKey>(CacheKeyComparer.Instance);
+        var cache = new ConfigurationCache();
+        // Outstanding demand for and supply of each value: a state change that leaves a value
+        // some unlinearized read still needs, with no unlinearized op able to write it again,
+        // can never lead to a linearization (exact pruning; it keeps the search near-linear
+        // for histories of unique values).
+        var readers = new int[_valueCount];
+        var writers = new int[_valueCount];
+        for (int i = 0; i < n; i++)
+        {
+            if (_kind[i] == OperationKind.Read) readers[_value[i]]++;
+            else
+            {
+                writers[_value[i]]++;
+                if (_kind[i] == OperationKind.Cas && !_unknown[i]) readers[_expected[i]]++;
+            }
+        }
         var stackNode = new int[n];
         var stackState = new int[n];
+        var stackForced = new bool[n];
         int depth = 0;
         int state = initialState;
         int entry = _next[0];
         long steps = 0;
+        bool forcedPass = true;
 
         while (_next[0] != -1)
         {
             if (++steps > maxSteps) return Inconclusive(result, steps, $"step budget of {maxSteps:N0} exhausted");
             if ((steps & 4095) == 0 && outOfTime()) return Inconclusive(result, steps, "time budget exhausted");
 
-            if (_isCall[entry])
+            bool dead = false;
+            if (forcedPass)
+            {
+                // A pending read that matches the register can be linearized right now without
+                // losing any solution (it changes nothing, and everything that must precede it
+                // is already linearized), so it is not a choice point: no backtracking over it.
+                forcedPass = false;
+                entry = _next[0];
+                int read = FindMatchingRead(state);
+                if (read != -1)
+                {
+                    int op = _opOf[read];
+                    bits[op >> 6] |= 1UL << op;
+                    hash ^= zobrist[op];
+                    if (cache.TryAdd(bits, state, hash))
+                    {
+                        readers[state]--;
+                        stackNode[depth] = read;
+                        stackState[depth] = state;
+                        stackForced[depth] = true;
+                        depth++;
+                        Lift(read);
+                        forcedPass = true;
+                        continue;
+                    }
+                    // Seen before and it failed: so does the configuration before the read.
+                    bits[op >> 6] &= ~(1UL << op);
+                    hash ^= zobrist[op];
+                    dead = true;
+                }
+            }
+
+            if (!dead && _isCall[entry])
             {
                 int op = _opOf[entry];
-                if (Step(op, state, out int newState))
+                if (_kind[op] != OperationKind.Read && Step(op, state, out int newState)
+                    && (newState == state || readers[state] - (IsAckedCasOn(op, state) ? 1 : 0) == 0 || writers[state] > 0))
                 {
                     bits[op >> 6] |= 1UL << op;
                     hash ^= zobrist[op];
-                    var probe = new CacheKey(bits, newState, hash);
-                    if (!cache.Contains(probe))
+                    if (cache.TryAdd(bits, newState, hash))
                     {
-                        cache.Add(new CacheKey((ulong[])bits.Clone(), newState, hash));
                         stackNode[depth] = entry;
                         stackState[depth] = state;
+                        stackForced[depth] = false;
                         depth++;
+                        Consume(op, state, readers, writers, -1);
                         state = newState;
                         Lift(entry);
-                        entry = _next[0];
+                        forcedPass = true;
                         continue;
                     }
                     bits[op >> 6] &= ~(1UL << op);
                     hash ^= zobrist[op];
                 }
                 entry = _next[entry];
+                continue;
             }
-            else
+
+            // The return of an op not linearized yet (or a known-dead configuration): backtrack
+            // to the latest real choice and try the next candidate there.
+            if (!dead && depth > result.BestDepth)
             {
-                // The return of an op not linearized yet: this branch is dead, backtrack.
-                if (depth > result.BestDepth || result.Culprit < 0)
-                    RecordBest(result, depth, state, entry, stackNode, tailLength);
+                RecordBest(result, depth, state, entry, stackNode, tailLength);
+                result.BestBits = (ulong[])bits.Clone();
+            }
+            while (true)
+            {
                 if (depth == 0)
                 {
+                    FindBlockers(result);
                     result.Verdict = CheckVerdict.Invalid;
                     result.Steps = steps;
                     return result;
                 }
                 depth--;
-                entry = stackNode[depth];
+                int node = stackNode[depth];
                 state = stackState[depth];
-                int op = _opOf[entry];
+                int op = _opOf[node];
+                if (stackForced[depth]) readers[state]++;
+                else Consume(op, state, readers, writers, +1);
                 bits[op >> 6] &= ~(1UL << op);
                 hash ^= zobrist[op];
-                Unlift(entry);
-                entry = _next[entry];
+                Unlift(node);
+                if (!stackForced[depth])
+                {
+                    entry = _next[node];
+                    break;
+                }
             }
         }
         result.Verdict = CheckVerdict.Valid;
         result.Steps = steps;
         return result;
+    }
+
+    /// <summary>Adjusts the demand/supply counts when op (not a read) is linearized (-1) or undone (+1) in state.</summary>
+    private void Consume(int op, int state, int[] readers, int[] writers, int delta)
+    {
+        writers[_value[op]] += delta;
+        if (IsAckedCasOn(op, state)) readers[state] += delta;
+    }
+
+    /// <summary>An acknowledged CAS that succeeds in this state: it consumes one demand for the state's value.</summary>
+    private bool IsAckedCasOn(int op, int state) => _kind[op] == OperationKind.Cas && !_unknown[op] && _expected[op] == state;
+
+    /// <summary>The first pending read (before the first return in the list) that reads <paramref name="state"/>.</summary>
+    private int FindMatchingRead(int state)
+    {
+        for (int node = _next[0]; node != -1 && _isCall[node]; node = _next[node])
+        {
+            int op = _opOf[node];
+            if (_kind[op] == OperationKind.Read && _value[op] == state) return node;
+        }
+        return -1;
     }
 
     private void RecordBest(SearchResult r, int depth, int state, int returnNode, int[] stackNode, int tailLength)
@@ -191,6 +317,22 @@ internal sealed class RegisterSearch
         r.Pending = pending.ToArray();
     }
 
+    /// <summary>If the culprit changes the register, the unlinearized ops that still need the
+    /// value it would overwrite (the reason it could not go there), earliest first.</summary>
+    private void FindBlockers(SearchResult r)
+    {
+        if (r.Culprit < 0 || r.BestBits is null || _kind[r.Culprit] == OperationKind.Read || _value[r.Culprit] == r.BestState) return;
+        var blockers = new List<int>();
+        for (int i = 0; i < Count && blockers.Count < 3; i++)   // ops are in invocation order
+        {
+            if ((r.BestBits[i >> 6] & (1UL << i)) != 0) continue;
+            if ((_kind[i] == OperationKind.Read && _value[i] == r.BestState) ||
+                (_kind[i] == OperationKind.Cas && !_unknown[i] && _expected[i] == r.BestState))
+                blockers.Add(i);
+        }
+        r.Blockers = blockers.ToArray();
+    }
+
     private static SearchResult Inconclusive(SearchResult r, long steps, string reason)
     {
         r.Verdict = CheckVerdict.Unknown;
@@ -205,21 +347,6 @@ internal sealed class RegisterSearch
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
-    }
-
-    private readonly struct CacheKey(ulong[] bits, int state, ulong hash)
-    {
-        public readonly ulong[] Bits = bits;
-        public readonly int State = state;
-        public readonly ulong Hash = hash ^ ((ulong)(uint)state * 0xD6E8FEB86659FD93UL);
-    }
-
-    private sealed class CacheKeyComparer : IEqualityComparer<CacheKey>
-    {
-        public static readonly CacheKeyComparer Instance = new();
-        public bool Equals(CacheKey a, CacheKey b) =>
-            a.Hash == b.Hash && a.State == b.State && a.Bits.AsSpan().SequenceEqual(b.Bits);
-        public int GetHashCode(CacheKey k) => (int)(k.Hash ^ (k.Hash >> 32));
     }
 }
 
@@ -239,4 +366,8 @@ internal sealed class SearchResult
     public int[] LinearizedTail = Array.Empty<int>();
     /// <summary>Ops invoked before the culprit returned that were not placed either.</summary>
     public int[] Pending = Array.Empty<int>();
+    /// <summary>Linearized set of the longest prefix (bit per op).</summary>
+    public ulong[]? BestBits;
+    /// <summary>Ops that still needed the register's value when the culprit would overwrite it.</summary>
+    public int[] Blockers = Array.Empty<int>();
 }
