@@ -12,6 +12,10 @@ namespace QuorumCache.MultiNode.Checker;
 /// </summary>
 public static class HistoryJson
 {
+    // Artifacts are read by people: keep non-ASCII text and quotes readable (never embedded in HTML).
+    private static readonly JsonWriterOptions WriterOptions =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Write(History history, TextWriter writer)
     {
         writer.Write(Header(history));
@@ -33,7 +37,7 @@ public static class HistoryJson
     private static string Header(History history)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("type", "history");
@@ -48,7 +52,7 @@ public static class HistoryJson
     public static string Line(Operation op)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteNumber("id", op.Id);

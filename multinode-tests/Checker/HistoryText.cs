@@ -89,8 +89,11 @@ public static class HistoryText
     private static string Quote(string value)
     {
         string s = value.Length > 64 ? value[..61] + "..." : value;
-        return System.Text.Json.JsonSerializer.Serialize(s);
+        return System.Text.Json.JsonSerializer.Serialize(s, QuoteOptions);
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions QuoteOptions =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string KindName(OperationKind kind) => kind switch
     {
