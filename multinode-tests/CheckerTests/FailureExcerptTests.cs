@@ -6,14 +6,14 @@ namespace QuorumCache.MultiNode.CheckerTests;
 public class FailureExcerptTests(ITestOutputHelper output)
 {
     [Fact]
-    public void ExcerptNamesTheKeyTheCulpritAndTheConflictingWrite()
+    public void SearchExcerptNamesTheKeyTheCulpritAndTheConflictingRead()
     {
         var h = new HistoryBuilder()
             .Write(1, "k1", "1", 0, 10)
             .Write(2, "k1", "2", 20, 30)
             .Read(3, "k1", "1", 40, 50)
             .Build();
-        var f = Assert.Single(LinearizabilityChecker.Check(h).Failures);
+        var f = Assert.Single(LinearizabilityChecker.Check(h, new LinearizabilityOptions { QuickChecks = false }).Failures);
         output.WriteLine(f.Excerpt);
         Assert.Contains("key k1: NOT linearizable", f.Excerpt);
         Assert.Contains("leaving the register at 1", f.Excerpt);
@@ -39,15 +39,17 @@ public class FailureExcerptTests(ITestOutputHelper output)
         b.Write(1, "k", "last", t, t + 1);
         b.Read(2, "k", "v499", t + 2, t + 3);   // stale
         var h = b.Build();
-        var f = Assert.Single(LinearizabilityChecker.Check(h).Failures);
-        output.WriteLine(f.Excerpt);
-        Assert.True(f.Window.Count <= 12, $"window has {f.Window.Count} ops");
-        Assert.Equal(1000, f.Culprit!.Id);
-        Assert.Contains(f.Window, o => o.Id == 1001);
-        Assert.Contains("longest linearizable prefix: 1000 ops", f.Excerpt);
-        Assert.True(f.Excerpt!.Split('\n').Length < 20, f.Excerpt);
+        foreach (bool quick in new[] { true, false })
+        {
+            var f = Assert.Single(LinearizabilityChecker.Check(h, new LinearizabilityOptions { QuickChecks = quick }).Failures);
+            output.WriteLine(f.Excerpt);
+            Assert.True(f.Window.Count <= 12, $"window has {f.Window.Count} ops");
+            Assert.Contains(f.Window, o => o.Id == 1000);
+            Assert.Contains(f.Window, o => o.Id == 1001);
+            Assert.True(f.Excerpt!.Split('\n').Length < 20, f.Excerpt);
+            if (!quick) Assert.Contains("longest linearizable prefix: 1000 ops", f.Excerpt);
+        }
     }
-
     /// <summary>
     /// A history as recorded against a server that acknowledged a SET before storing it (the
     /// acknowledgement raced ahead of replication and the write was then lost in a failover).
@@ -75,14 +77,22 @@ public class FailureExcerptTests(ITestOutputHelper output)
         Assert.Equal(CheckVerdict.Invalid, report.Verdict);
         var f = Assert.Single(report.Failures);
         Assert.Equal("user:42", f.Key);
-        Assert.Equal(2, f.Culprit!.Id);
-        Assert.Contains(f.Window, o => o.Id == 5);
+        Assert.Equal(5, f.Culprit!.Id);
+        Assert.Contains(f.Window, o => o.Id == 2);
         Assert.Contains("NOT linearizable: 2 keys, 6 ops checked, 1 keys not linearizable", message);
-        Assert.Contains("key user:42: NOT linearizable (4 ops checked; dropped 0 failed ops, 1 unknown reads", message);
-        Assert.Contains("could not linearize: [10.000..11.000] p1 write user:42 = bob -> ok", message);
-        Assert.Contains("leaving the register at alice", message);
-        Assert.Contains("it was acknowledged, so it took effect by 11.000; that overwrites alice", message);
-        Assert.Contains(">>    [150.000..152.000] p4 read user:42 -> ok: alice", message);
+        Assert.Contains("key user:42: NOT linearizable (4 ops checked; dropped 0 failed ops, 1 unknown reads, 0 unobserved unknown writes): stale read", message);
+        Assert.Contains("could not linearize: [150.000..152.000] p4 read user:42 -> ok: alice", message);
+        Assert.Contains("src   [1.000..3.000] p1 write user:42 = alice -> ok", message);
+        Assert.Contains("new   [10.000..11.000] p1 write user:42 = bob -> ok", message);
+        Assert.Contains("!!    [150.000..152.000] p4 read user:42 -> ok: alice", message);
+        Assert.Contains("the new write was lost", message);
+
+        // The full search, without the quick checks, blames the same pair of ops.
+        var searched = Assert.Single(LinearizabilityChecker.Check(history, new LinearizabilityOptions { QuickChecks = false }).Failures);
+        output.WriteLine(searched.Excerpt);
+        Assert.Equal(2, searched.Culprit!.Id);
+        Assert.Contains("it was acknowledged, so it took effect by 11.000; that overwrites alice", searched.Excerpt);
+        Assert.Contains(">>    [150.000..152.000] p4 read user:42 -> ok: alice", searched.Excerpt);
         Assert.DoesNotContain("user:7", f.Excerpt);
     }
 }

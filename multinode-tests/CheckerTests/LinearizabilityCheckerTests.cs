@@ -70,15 +70,25 @@ public class LinearizabilityCheckerTests
             .Write(2, "k", "2", 2, 3)
             .Read(3, "k", "1", 4, 5)
             .Build();
+        // The quick check names the read, the only write of its value and the write wholly between.
         var f = AssertNotLinearizable(h);
-        // The acknowledged write of 2 cannot take effect before the read of 1 that follows it.
-        Assert.Equal(1, f.Culprit!.Id);
-        Assert.Contains(f.Window, o => o.Id == 2);
-        Assert.Contains(">>    [4.000..5.000] p3 read k -> ok: 1", f.Excerpt);
+        Assert.Equal(2, f.Culprit!.Id);
+        Assert.Contains("stale read", f.Excerpt);
+        Assert.Contains("src   [0.000..1.000] p1 write k = 1 -> ok", f.Excerpt);
+        Assert.Contains("new   [2.000..3.000] p2 write k = 2 -> ok", f.Excerpt);
+        Assert.Contains("!!    [4.000..5.000] p3 read k -> ok: 1", f.Excerpt);
+
+        // The search alone: the acknowledged write of 2 cannot take effect before the read of 1 that follows it.
+        var s = AssertNotLinearizable(h, new LinearizabilityOptions { QuickChecks = false });
+        Assert.Equal(1, s.Culprit!.Id);
+        Assert.Contains(s.Window, o => o.Id == 2);
+        Assert.Contains(">>    [4.000..5.000] p3 read k -> ok: 1", s.Excerpt);
     }
 
-    [Fact]
-    public void LostAcknowledgedWriteIsNotLinearizable()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LostAcknowledgedWriteIsNotLinearizable(bool quickChecks)
     {
         var h = new HistoryBuilder()
             .Write(1, "k", "1", 0, 1)
@@ -87,11 +97,24 @@ public class LinearizabilityCheckerTests
             .Read(2, "k", "1", 6, 7)       // ... but never visible
             .Read(3, "k", "1", 8, 9)
             .Build();
-        var f = AssertNotLinearizable(h);
-        Assert.Equal(2, f.Culprit!.Id);
+        var f = AssertNotLinearizable(h, new LinearizabilityOptions { QuickChecks = quickChecks });
+        Assert.Contains(f.Window, o => o.Id == 2);
         Assert.Contains(f.Window, o => o.Id == 3);
-        Assert.Contains("write k = 2 -> ok", f.Excerpt);
-        Assert.Contains("a lost write or a stale read", f.Excerpt);
+        Assert.Contains("[4.000..5.000] p1 write k = 2 -> ok", f.Excerpt);
+        Assert.Contains("[6.000..7.000] p2 read k -> ok: 1", f.Excerpt);
+        Assert.Contains(quickChecks ? "the new write was lost" : "a lost write or a stale read", f.Excerpt);
+    }
+
+    [Fact]
+    public void ReadBeforeTheOnlyWriteOfItsValueIsNotLinearizable()
+    {
+        var h = new HistoryBuilder()
+            .Read(1, "k", "1", 0, 1)
+            .Write(2, "k", "1", 5, 6)
+            .Build();
+        var f = AssertNotLinearizable(h);
+        Assert.Contains("a read saw a value before it was written", f.Excerpt);
+        AssertNotLinearizable(h, new LinearizabilityOptions { QuickChecks = false });
     }
 
     [Theory]

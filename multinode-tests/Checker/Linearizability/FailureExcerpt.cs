@@ -60,10 +60,7 @@ internal static class FailureExcerpt
     {
         var culprit = ops[r.Culprit];
         var sb = new StringBuilder();
-        sb.Append($"key {HistoryText.Value(key)}: NOT linearizable ({ops.Count} ops checked");
-        if (droppedFailed + droppedReads + pruned > 0)
-            sb.Append($"; dropped {droppedFailed} failed ops, {droppedReads} unknown reads, {pruned} unobserved unknown writes");
-        sb.Append(")\n");
+        sb.Append(Header(key, ops.Count, droppedFailed, droppedReads, pruned)).Append('\n');
         sb.Append($"  longest linearizable prefix: {r.BestDepth} ops, leaving the register at {HistoryText.Value(stateAfterPrefix)}\n");
         sb.Append("  could not linearize: ").Append(HistoryText.FormatOperation(culprit, history)).Append('\n');
         sb.Append("  why: ").Append(Why(history, culprit, r, stateAfterPrefix)).Append('\n');
@@ -85,11 +82,11 @@ internal static class FailureExcerpt
         return sb.ToString();
     }
 
-    internal static string FormatPhantomRead(History history, string key, Operation read, IReadOnlyList<Operation> window,
-        List<Operation> failedWrites, string? initial, int checkedOps)
+    internal static string FormatPhantomRead(History history, string header, Operation read, IReadOnlyList<Operation> window,
+        List<Operation> failedWrites, string? initial)
     {
         var sb = new StringBuilder();
-        sb.Append($"key {HistoryText.Value(key)}: NOT linearizable ({checkedOps} ops checked): a read returned a value no operation could have written\n");
+        sb.Append(header).Append(": a read returned a value no operation could have written\n");
         sb.Append("  could not linearize: ").Append(HistoryText.FormatOperation(read, history)).Append('\n');
         sb.Append($"  why: {HistoryText.Value(read.Output)} is not the initial value ({HistoryText.Value(initial)}) and no acknowledged or unknown write of this key wrote it\n");
         foreach (var f in failedWrites)
@@ -98,6 +95,46 @@ internal static class FailureExcerpt
         sb.Append("  (time order, ms; !! = the read, .. = ops just before and during it)\n");
         foreach (var op in window)
             sb.Append("    ").Append((ReferenceEquals(op, read) ? "!!" : "..").PadRight(6)).Append(HistoryText.FormatOperation(op, history)).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>First line of every excerpt: the key, how many ops were checked and what was dropped.</summary>
+    internal static string Header(string key, int checkedOps, int droppedFailed, int droppedReads, int pruned)
+    {
+        string s = $"key {HistoryText.Value(key)}: NOT linearizable ({checkedOps} ops checked";
+        if (droppedFailed + droppedReads + pruned > 0)
+            s += $"; dropped {droppedFailed} failed ops, {droppedReads} unknown reads, {pruned} unobserved unknown writes";
+        return s + ")";
+    }
+
+    internal static string FormatStaleRead(History history, string header, StaleReadCheck.Finding f, IReadOnlyList<Operation> window)
+    {
+        var sb = new StringBuilder();
+        string v = HistoryText.Value(f.Read.Output);
+        string source = f.Source is null
+            ? $"{v} is the initial value and no op writes it"
+            : $"{v} is written only by the op marked src";
+        if (f.Overwrite is null)
+        {
+            sb.Append(header).Append(": a read saw a value before it was written\n");
+            sb.Append("  could not linearize: ").Append(HistoryText.FormatOperation(f.Read, history)).Append('\n');
+            sb.Append($"  why: {source}, which began only after the read had returned\n");
+        }
+        else
+        {
+            sb.Append(header).Append(": stale read\n");
+            sb.Append("  could not linearize: ").Append(HistoryText.FormatOperation(f.Read, history)).Append('\n');
+            sb.Append($"  why: {source}; the acknowledged op marked new began after ")
+              .Append(f.Source is null ? "the start" : "that write returned")
+              .Append(" and returned before the read began, so the register no longer held ").Append(v)
+              .Append(" (a stale read, or the new write was lost)\n");
+        }
+        sb.Append("  (time order, ms; !! = the read, src = only source of its value, new = acknowledged write wholly between, .. = ops around the read)\n");
+        foreach (var op in window)
+        {
+            string mark = ReferenceEquals(op, f.Read) ? "!!" : ReferenceEquals(op, f.Source) ? "src" : ReferenceEquals(op, f.Overwrite) ? "new" : "..";
+            sb.Append("    ").Append(mark.PadRight(6)).Append(HistoryText.FormatOperation(op, history)).Append('\n');
+        }
         return sb.ToString();
     }
 

@@ -59,7 +59,25 @@ public static class LinearizabilityChecker
                 Key = key, Verdict = CheckVerdict.Invalid, CheckedOps = kept.Count,
                 DroppedFailed = droppedFailed, DroppedUnknownReads = droppedReads, PrunedUnknownWrites = pruned,
                 Elapsed = options.Clock.GetElapsedTime(started), Culprit = phantom, Window = window,
-                Excerpt = FailureExcerpt.FormatPhantomRead(history, key, phantom, window, failedWrites, options.InitialValue, kept.Count),
+                Excerpt = FailureExcerpt.FormatPhantomRead(history, FailureExcerpt.Header(key, kept.Count, droppedFailed, droppedReads, pruned),
+                    phantom, window, failedWrites, options.InitialValue),
+            };
+        }
+
+        if (options.QuickChecks && StaleReadCheck.Find(kept, options.InitialValue) is { } stale)
+        {
+            var window = FailureExcerpt.Around(history, kept, stale.Read, 2);
+            var full = new List<Operation>(window);
+            foreach (var extra in new[] { stale.Source, stale.Overwrite })
+                if (extra is not null && !full.Contains(extra)) full.Add(extra);
+            full.Sort((a, b) => a.InvokeTicks != b.InvokeTicks ? a.InvokeTicks.CompareTo(b.InvokeTicks) : a.Id.CompareTo(b.Id));
+            return new KeyLinearizability
+            {
+                Key = key, Verdict = CheckVerdict.Invalid, CheckedOps = kept.Count,
+                DroppedFailed = droppedFailed, DroppedUnknownReads = droppedReads, PrunedUnknownWrites = pruned,
+                Elapsed = options.Clock.GetElapsedTime(started), Culprit = stale.Read, Window = full,
+                Excerpt = FailureExcerpt.FormatStaleRead(history, FailureExcerpt.Header(key, kept.Count, droppedFailed, droppedReads, pruned),
+                    stale, full),
             };
         }
 

@@ -6,8 +6,12 @@ namespace QuorumCache.MultiNode.Checker;
 /// Porcupine. Operations are events in a doubly linked list sorted by time; the search
 /// linearizes a pending call whenever the model allows it and the resulting configuration is
 /// new, and backtracks when it reaches the return of an operation it has not linearized.
-/// Values are interned to ints (0 = nil). Unknown-outcome ops return at +infinity, so they can
-/// always be postponed past everything else, which is the same as never having happened.
+/// Values are interned to ints (0 = nil). Unknown-outcome ops return at +infinity (or at the
+/// first read that proves they happened): they may be linearized anywhere after their call, and
+/// the search succeeds once every op with a finite return is linearized, so the rest never
+/// happened. Two exact prunings keep it fast: a pending read that matches the register is
+/// linearized at once and never backtracked over, and the register may not leave a value that
+/// an unlinearized read still needs unless some unlinearized op can write it again.
 /// </summary>
 internal sealed class RegisterSearch
 {
@@ -17,8 +21,9 @@ internal sealed class RegisterSearch
     private readonly OperationKind[] _kind;
     private readonly int[] _value;     // value written / read / CAS new value
     private readonly int[] _expected;  // CAS expected value
-    private readonly bool[] _unknown;  // outcome Unknown: return at +infinity, CAS may find a mismatch
+    private readonly bool[] _unknown;  // outcome Unknown
     private readonly int _valueCount;  // interned values are 0 .. _valueCount - 1
+    private readonly bool[] _returnsAtInfinity;  // optional ops: may never happen
 
     // Event list: node 0 is the head; nodes 1..2n are events; -1 ends the list.
     private readonly int[] _next, _prev, _opOf, _match;
@@ -42,13 +47,16 @@ internal sealed class RegisterSearch
         _valueCount = 1;
         for (int i = 0; i < n; i++) _valueCount = Math.Max(_valueCount, Math.Max(_value[i], _expected[i]) + 1);
         _valueCount = Math.Max(_valueCount, initialState + 1);
+        _returnsAtInfinity = new bool[n];
         var deadline = UnknownWriteDeadlines(ops, initialState);
         var events = new (long Time, int Call, int Op)[2 * n];
         for (int i = 0; i < n; i++)
         {
             var op = ops[i];
             long ret = _unknown[i] ? deadline[i]
-                : op.CompleteTicks is long done ? Math.Max(done, op.InvokeTicks) : long.MaxValue;
+                : op.CompleteTicks is long done ? Math.Min(Math.Max(done, op.InvokeTicks), long.MaxValue - 1)
+                : long.MaxValue - 1;   // acknowledged but no time recorded: must still happen
+            _returnsAtInfinity[i] = ret == long.MaxValue;
             events[2 * i] = (op.InvokeTicks, 0, i);   // calls sort before returns at equal times
             events[2 * i + 1] = (ret, 1, i);
         }
@@ -119,10 +127,9 @@ internal sealed class RegisterSearch
             case OperationKind.Write:
                 next = _value[op];
                 return true;
-            default: // Cas
-                if (state == _expected[op]) { next = _value[op]; return true; }
-                next = state;
-                return _unknown[op]; // an unknown CAS placed where it mismatches just failed there
+            default: // Cas; an unknown CAS that would mismatch is the same as one that never happened
+                next = _value[op];
+                return state == _expected[op];
         }
     }
 
@@ -179,8 +186,13 @@ internal sealed class RegisterSearch
         int entry = _next[0];
         long steps = 0;
         bool forcedPass = true;
+        // Ops with a finite return must all be linearized; the others (unknown outcome, never
+        // observed as the only writer of a value) may be left out, i.e. never happened.
+        int required = 0;
+        for (int node = 1; node <= 2 * n; node++)
+            if (!_isCall[node] && !IsOptional(node)) required++;
 
-        while (_next[0] != -1)
+        while (required > 0)
         {
             if (++steps > maxSteps) return Inconclusive(result, steps, $"step budget of {maxSteps:N0} exhausted");
             if ((steps & 4095) == 0 && outOfTime()) return Inconclusive(result, steps, "time budget exhausted");
@@ -202,6 +214,7 @@ internal sealed class RegisterSearch
                     if (cache.TryAdd(bits, state, hash))
                     {
                         readers[state]--;
+                        if (!IsOptional(_match[read])) required--;
                         stackNode[depth] = read;
                         stackState[depth] = state;
                         stackForced[depth] = true;
@@ -232,6 +245,7 @@ internal sealed class RegisterSearch
                         stackForced[depth] = false;
                         depth++;
                         Consume(op, state, readers, writers, -1);
+                        if (!IsOptional(_match[entry])) required--;
                         state = newState;
                         Lift(entry);
                         forcedPass = true;
@@ -269,6 +283,7 @@ internal sealed class RegisterSearch
                 bits[op >> 6] &= ~(1UL << op);
                 hash ^= zobrist[op];
                 Unlift(node);
+                if (!IsOptional(_match[node])) required++;
                 if (!stackForced[depth])
                 {
                     entry = _next[node];
@@ -280,6 +295,8 @@ internal sealed class RegisterSearch
         result.Steps = steps;
         return result;
     }
+
+    private bool IsOptional(int returnNode) => _returnsAtInfinity[_opOf[returnNode]];
 
     /// <summary>Adjusts the demand/supply counts when op (not a read) is linearized (-1) or undone (+1) in state.</summary>
     private void Consume(int op, int state, int[] readers, int[] writers, int delta)
