@@ -3,8 +3,9 @@ namespace QuorumCache.MultiNode.Checker;
 /// <summary>Settings of <see cref="LinearizabilityChecker"/>.</summary>
 public sealed record LinearizabilityOptions
 {
-    /// <summary>Search steps allowed per key before the key is reported Unknown (inconclusive).</summary>
-    public long MaxStepsPerKey { get; init; } = 5_000_000;
+    /// <summary>Search steps allowed per key before the key is reported Unknown (inconclusive).
+    /// A step takes well under a microsecond; the memo grows by at most one entry (~100 bytes) per step.</summary>
+    public long MaxStepsPerKey { get; init; } = 2_000_000;
 
     /// <summary>Wall time allowed per key before the key is reported Unknown (inconclusive).</summary>
     public TimeSpan TimeBudgetPerKey { get; init; } = TimeSpan.FromSeconds(10);
