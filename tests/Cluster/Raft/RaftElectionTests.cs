@@ -89,6 +89,19 @@ public sealed class RaftElectionTests
     }
 
     [Fact]
+    public void LeadershipTransferIsPromptAndRefusedForLearnersOrLaggards()
+    {
+        var c = Healthy(4, "n1", "n2", "n3");
+        var old = c.Leader()!;
+        var target = c.Nodes.Keys.First(k => k != old.Id);
+        Assert.False(old.Raft.TransferLeadership("nobody", c.Now));
+        Assert.False(c.Nodes[target].Raft.TransferLeadership(old.Id, c.Now)); // not the leader
+        Assert.True(c.RunUntil(() => old.Raft.TransferLeadership(target, c.Now), 1000));
+        Assert.True(c.RunUntil(() => c.Leader()?.Id == target, 100), "transfer did not complete before an election timeout");
+        Assert.True(c.CommitEverywhere(B("after-transfer"), 5000));
+    }
+
+    [Fact]
     public void VoteSurvivesRestart()
     {
         var storage = new MemoryRaftStorage();
