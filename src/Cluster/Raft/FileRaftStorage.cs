@@ -25,7 +25,6 @@ public sealed class FileRaftStorage : IRaftStorage, IDisposable
     private const byte FormatVersion = 1;
     private const int RecordHeader = 8;
 
-    private readonly string _dir;
     private readonly string _metaPath, _snapshotPath, _logPath;
     private readonly List<LogEntry> _entries = new();
     private long _snapshotIndex;
@@ -36,7 +35,6 @@ public sealed class FileRaftStorage : IRaftStorage, IDisposable
 
     public FileRaftStorage(string directory)
     {
-        _dir = directory;
         Directory.CreateDirectory(directory);
         _metaPath = Path.Combine(directory, "raft-meta");
         _snapshotPath = Path.Combine(directory, "raft-snapshot");

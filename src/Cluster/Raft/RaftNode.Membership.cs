@@ -34,6 +34,20 @@ public sealed partial class RaftNode
         return new ProposeResult(ProposeStatus.Accepted, e.Index, e.Term, Id);
     }
 
+    /// <summary>
+    /// Leader only: ask <paramref name="target"/> (a voter whose log is fully caught up) to start an
+    /// election at once (TimeoutNow). Returns false when that is not possible right now; the caller
+    /// may retry after replication catches up. This leader keeps leading until the target wins.
+    /// </summary>
+    public bool TransferLeadership(string target, long nowMs)
+    {
+        Observe(nowMs);
+        if (Role != RaftRole.Leader || target == Id || !Configuration.IsVoter(target)) return false;
+        if (!_peers.TryGetValue(target, out var p) || p.MatchIndex != _log.LastIndex) return false;
+        Send(new TimeoutNow { From = Id, To = target, Term = CurrentTerm });
+        return true;
+    }
+
     private void RebuildConfigIndex()
     {
         _configEntries.Clear();
