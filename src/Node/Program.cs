@@ -57,6 +57,8 @@ public static class Program
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => NodeBootstrap.CreateServer(options, sp));
         builder.Services.AddHostedService<NodeLifetimeService>();
+        // A leaving member drains its slots before it exits.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(150));
         builder.WebHost.UseSockets(o =>
         {
             // Replies are computed synchronously on the socket's thread; skip the hop to the pool.

@@ -53,23 +53,26 @@ public static class ClusterMapStateMachine
                 }
                 break;
             }
-            case ClusterOp.BeginMigration when cmd.Slots.Count == 1:
-            {
-                var slot = cmd.Slots[0].Slot;
-                if (migrations.ContainsKey(slot) || map[slot]?.Primary != cmd.Source || !members.ContainsKey(cmd.Target)) break;
-                migrations = migrations.SetItem(slot, new Migration(slot, cmd.Source, cmd.Target, MigrationPhase.Copying, cmd.TimeMs));
+            case ClusterOp.BeginMigration:
+                // Every slot of the batch moves from cmd.Source to cmd.Target; slots that changed meanwhile are skipped.
+                foreach (var (slot, _) in cmd.Slots)
+                {
+                    if (migrations.ContainsKey(slot) || map[slot]?.Primary != cmd.Source || !members.ContainsKey(cmd.Target)) continue;
+                    migrations = migrations.SetItem(slot, new Migration(slot, cmd.Source, cmd.Target, MigrationPhase.Copying, cmd.TimeMs));
+                }
                 break;
-            }
-            case ClusterOp.CompleteMigration when cmd.Slots.Count == 1:
-            {
-                var slot = cmd.Slots[0].Slot;
-                if (!migrations.TryGetValue(slot, out var mig) || mig.Target != cmd.Target || mig.Source != cmd.Source) break;
-                migrations = migrations.Remove(slot);
-                Slots()[slot] = SlotGroup.Of(mig.Target, ++epoch);
+            case ClusterOp.CompleteMigration:
+                foreach (var (slot, _) in cmd.Slots)
+                {
+                    if (!migrations.TryGetValue(slot, out var mig) || mig.Target != cmd.Target || mig.Source != cmd.Source) continue;
+                    migrations = migrations.Remove(slot);
+                    Slots()[slot] = SlotGroup.Of(mig.Target, ++epoch);
+                }
                 break;
-            }
-            case ClusterOp.AbortMigration when cmd.Slots.Count == 1:
-                migrations = migrations.Remove(cmd.Slots[0].Slot);
+            case ClusterOp.AbortMigration:
+                foreach (var (slot, _) in cmd.Slots)
+                    if (migrations.TryGetValue(slot, out var mig) && mig.Source == cmd.Source && mig.Target == cmd.Target)
+                        migrations = migrations.Remove(slot);
                 break;
             default:
                 return new ClusterMap(index, map.ClusterId, map.Members, map.CopySlots(), map.Migrations, map.CurrentEpoch);

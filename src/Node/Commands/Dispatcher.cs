@@ -64,10 +64,29 @@ public sealed class Dispatcher
     }
 
     /// <summary>Checks that this node serves <paramref name="slot"/>; otherwise writes the redirection.</summary>
-    internal bool Routed(ClientSession s, int slot, bool isWrite)
+    internal bool Routed(ClientSession s, int slot, bool isWrite, bool mayHold = true)
     {
         var r = _server.Router.Route(slot, isWrite, s);
-        if (r.Kind == RouteKind.Local) return true;
+        if (r.Kind == RouteKind.Local)
+        {
+            s.HoldSinceMs = 0;
+            return true;
+        }
+        if (r.Kind == RouteKind.Hold)
+        {
+            var now = Environment.TickCount64;
+            if (s.HoldSinceMs == 0) s.HoldSinceMs = now;
+            if (mayHold && !s.InMulti && now - s.HoldSinceMs < _server.Options.HandOffHoldMs)
+            {
+                // Wait for the hand-off to finish, then the connection runs this command again.
+                s.PendingBlock = new HoldState(_server.Router.WhenSlotChanges(slot)
+                    .WaitAsync(TimeSpan.FromMilliseconds(_server.Options.HandOffHoldMs))
+                    .ContinueWith(static _ => { }, TaskScheduler.Default));
+                return false;
+            }
+            r = new RouteDecision(RouteKind.TryAgain);
+        }
+        s.HoldSinceMs = 0;
         FlagMulti(s);
         s.Writer.WriteError(r.Kind switch
         {
@@ -152,7 +171,7 @@ public sealed class Dispatcher
 
     internal void BeginSlotBatch(CommandContext ctx)
     {
-        ctx.RecordingEffects = _server.Effects is not null;
+        ctx.RecordingEffects = _server.Effects is { } sink && sink.Wants(ctx.Slot!.Slot);
         ctx.ResetEffects();
     }
 

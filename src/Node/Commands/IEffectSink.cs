@@ -8,6 +8,9 @@ namespace QuorumCache.Node.Commands;
 /// </summary>
 public interface IEffectSink
 {
+    /// <summary>Whether writes to <paramref name="slot"/> must record effects (cheap; asked before each write).</summary>
+    bool Wants(int slot) => true;
+
     void Commit(int slot, ReadOnlySpan<byte> effects, int count);
 }
 

@@ -123,7 +123,7 @@ public static class TransactionCommands
         s.InMulti = false;
         s.MultiQueue.Clear();
         var server = ctx.Server;
-        if (slot >= 0 && !server.Dispatcher.Routed(s, slot, isWrite: true))
+        if (slot >= 0 && !server.Dispatcher.Routed(s, slot, isWrite: true, mayHold: false))
         {
             Reset(s);
             return;

@@ -27,6 +27,9 @@ public sealed class NodeOptions
     public int EffectiveBusPort => BusPort > 0 ? BusPort : Port + 10000;
     public string? AnnounceHost { get; set; }
 
+    /// <summary>Longest a command for a slot in hand-off is held before -TRYAGAIN.</summary>
+    public int HandOffHoldMs { get; set; } = 2000;
+
     /// <summary>Test-only: allows DEBUG fault-injection commands (link cuts). Never enable in production.</summary>
     public bool EnableFaultInjection { get; set; }
 

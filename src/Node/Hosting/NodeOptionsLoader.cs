@@ -34,6 +34,7 @@ public static class NodeOptionsLoader
             PubSubOutputSoftSeconds = (int)c.GetDuration(p + "output-soft-seconds").TotalSeconds,
             Join = c.GetStringList(cl + "join").ToArray(),
             AnnounceHost = c.GetStringOrNull(cl + "announce-host") is { Length: > 0 } h ? h : null,
+            HandOffHoldMs = (int)c.GetDuration(cl + "hand-off-hold").TotalMilliseconds,
             EnableFaultInjection = c.GetBool("quorumcache.testing.enable-fault-injection"),
             Config = c,
         };

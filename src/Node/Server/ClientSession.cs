@@ -100,6 +100,9 @@ public sealed class ClientSession
     /// <summary>Set by a blocking command that found nothing to serve; the connection waits on it.</summary>
     public BlockState? PendingBlock { get; set; }
 
+    /// <summary>When the command now being held was first held (ms timestamp), 0 when none is held.</summary>
+    public long HoldSinceMs { get; set; }
+
     public int Protocol => Writer.Protocol;
 
     public string FlagsText
@@ -115,6 +118,12 @@ public sealed class ClientSession
             return f.Length == 0 ? "N" : f;
         }
     }
+}
+
+/// <summary>A command held while its slot is handed off; the connection re-runs it when the wait ends.</summary>
+public sealed class HoldState(Task completion) : BlockState
+{
+    public override Task Completion { get; } = completion;
 }
 
 /// <summary>

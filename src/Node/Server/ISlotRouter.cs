@@ -9,6 +9,8 @@ public enum RouteKind
     ClusterDown,
     Unserved,
     TryAgain,
+    /// <summary>The slot is being handed off this instant: hold the command until the new owner is known.</summary>
+    Hold,
 }
 
 public readonly record struct RouteDecision(RouteKind Kind, string? Endpoint = null)
@@ -23,6 +25,9 @@ public readonly record struct RouteDecision(RouteKind Kind, string? Endpoint = n
 public interface ISlotRouter
 {
     RouteDecision Route(int slot, bool isWrite, ClientSession session);
+
+    /// <summary>For <see cref="RouteKind.Hold"/>: completes when the slot's hand-off state changes.</summary>
+    Task WhenSlotChanges(int slot) => Task.CompletedTask;
 }
 
 public sealed class LocalRouter : ISlotRouter

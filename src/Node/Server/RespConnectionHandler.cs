@@ -69,10 +69,11 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
             input.AdvanceTo(consumed, paused ? consumed : buffer.End);
             if (!await session.FlushAsync()) return;
 
-            if (session.PendingBlock is { } block)
+            while (session.PendingBlock is { } block)
             {
                 if (!await WaitUnblockedAsync(block, closed)) return;
                 session.PendingBlock = null;
+                if (block is HoldState) Rerun(session);
                 if (!await session.FlushAsync()) return;
             }
             if (session.CloseRequested) return;
@@ -92,6 +93,16 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
         if (block.Completion.IsCompleted) return true;
         if (block is Blocking.BlockedClient bc) Blocking.BlockingHub.Cancel(bc);
         return false;
+    }
+
+    /// <summary>Runs a held command again (its arguments are still in the session's buffer).</summary>
+    private void Rerun(ClientSession session)
+    {
+        lock (session.OutputLock)
+        {
+            server.Dispatcher.Execute(session, session.Command);
+            session.Writer.Commit();
+        }
     }
 
     /// <summary>Runs every complete command in <paramref name="buffer"/>; returns how far it consumed.</summary>

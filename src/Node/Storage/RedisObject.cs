@@ -20,6 +20,13 @@ public abstract class RedisObject
 
     /// <summary>True when the value holds no elements (the key must then be deleted).</summary>
     public abstract bool IsEmpty { get; }
+
+    /// <summary>
+    /// Writes RESP commands that rebuild this value under <paramref name="key"/> on an empty keyspace
+    /// (e.g. RPUSH, HSET, SADD, ZADD, in batches); returns how many commands were written. Used to move
+    /// a slot to another node and to compare keyspaces.
+    /// </summary>
+    public abstract int WriteRestore(ReadOnlySpan<byte> key, Resp.RespWriter w);
 }
 
 /// <summary>Type names and encodings of any stored value, strings included.</summary>

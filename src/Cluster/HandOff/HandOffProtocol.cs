@@ -1,0 +1,212 @@
+using Microsoft.Extensions.Logging;
+using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.Map;
+using QuorumCache.Cluster.Runtime;
+
+namespace QuorumCache.Cluster.HandOff;
+
+/// <summary>
+/// Moves a slot between nodes while clients keep writing. The leader records the intent
+/// (BeginMigration) in the log first. Then:
+/// 1. the source snapshots the slot and forwards every later write, numbered, to the target;
+/// 2. the target loads the snapshot, applies writes in order, and acknowledges the snapshot;
+/// 3. the source pauses the slot (new commands are held) and seals the stream at its last number;
+/// 4. the target confirms it applied everything up to the seal; the source asks the leader to commit
+///    the target as owner (CompleteMigration, epoch + 1);
+/// 5. on that map the source drops the slot's keys and held commands get MOVED to the target.
+/// A hand-off that stalls is aborted by the leader (AbortMigration): the source resumes serving and
+/// the target discards its partial copy, so no key is lost at any step. All state here lives on the
+/// cluster loop thread.
+/// </summary>
+public sealed partial class HandOffProtocol
+{
+    private sealed class Outgoing(int slot, long tag, string target)
+    {
+        public int Slot { get; } = slot;
+        public long Tag { get; } = tag;
+        public string Target { get; } = target;
+        public long NextSeq; // guarded by the slot's lock (effects arrive under it)
+        public bool Sealed;
+        public long SnapshotSentMs;
+        public long CompleteRequestedMs = -1;
+    }
+
+    private sealed class Incoming(long tag, string source)
+    {
+        public long Tag { get; } = tag;
+        public string Source { get; } = source;
+        public long Expect = -1; // -1: snapshot not loaded yet
+    }
+
+    private readonly ClusterNode _node;
+    private readonly IHandOffHost _host;
+    private readonly ILogger _log;
+    private readonly Dictionary<int, Outgoing> _out = new();
+    private readonly Dictionary<int, Incoming> _in = new();
+    // Frames that arrived before this node applied the map entry announcing their hand-off.
+    private readonly Dictionary<int, List<(string From, HandOffFrame Frame)>> _early = new();
+
+    public HandOffProtocol(ClusterNode node, IHandOffHost host, ILogger log)
+    {
+        _node = node;
+        _host = host;
+        _log = log;
+        node.MapChanged += OnMap;
+        node.MigrationTick += OnTick;
+        if (node.Bus is { } bus) Attach(bus);
+        node.BusReady += Attach;
+    }
+
+    public int OutgoingCount => _out.Count;
+    public int IncomingCount => _in.Count;
+
+    private void Attach(IClusterBus bus) => bus.SetHandler(BusChannel.Migration, (from, _, payload) =>
+    {
+        HandOffFrame f;
+        try
+        {
+            f = HandOffFrame.Decode(payload);
+        }
+        catch (InvalidDataException ex)
+        {
+            LogBadFrame(_log, from, ex.Message);
+            return;
+        }
+        _node.Post(() => OnFrame(from, f));
+    });
+
+    private void Send(string to, HandOffFrame f) => _node.Bus?.Send(to, BusChannel.Migration, f.Encode());
+
+    private void OnMap(ClusterMap map)
+    {
+        var me = _node.MyId;
+        foreach (var mig in map.Migrations.Values)
+        {
+            if (mig.Source == me && !_out.ContainsKey(mig.Slot)) StartOutgoing(mig);
+            if (mig.Target == me && (!_in.TryGetValue(mig.Slot, out var i) || i.Tag != mig.StartedAtMs))
+            {
+                _in[mig.Slot] = new Incoming(mig.StartedAtMs, mig.Source);
+                if (_early.Remove(mig.Slot, out var early))
+                    foreach (var (from, frame) in early) OnFrame(from, frame);
+            }
+        }
+        if (_early.Count > 1024) _early.Clear();
+        foreach (var o in _out.Values.ToList())
+        {
+            if (map.Migrations.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag) continue;
+            _out.Remove(o.Slot);
+            _host.StopForwarding(o.Slot);
+            var completed = map.PrimaryOf(o.Slot) == o.Target;
+            if (completed) _host.ClearSlot(o.Slot);
+            _host.Resume(o.Slot);
+            LogOutgoingDone(_log, o.Slot, o.Target, completed ? "completed" : "aborted");
+        }
+        foreach (var (slot, i) in _in.ToList())
+        {
+            if (map.Migrations.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag) continue;
+            _in.Remove(slot);
+            if (map.PrimaryOf(slot) != me) _host.ClearSlot(slot); // aborted: drop the partial copy
+        }
+    }
+
+    private void StartOutgoing(Migration mig)
+    {
+        var o = new Outgoing(mig.Slot, mig.StartedAtMs, mig.Target);
+        _out[mig.Slot] = o;
+        LogOutgoingStart(_log, mig.Slot, mig.Target);
+        SendSnapshot(o);
+    }
+
+    /// <summary>Snapshot and forward (again): the stream restarts at 1 after each snapshot.</summary>
+    private void SendSnapshot(Outgoing o)
+    {
+        o.SnapshotSentMs = _node.NowMs;
+        _host.StartForwarding(o.Slot,
+            snapshot =>
+            {
+                o.NextSeq = 0;
+                Send(o.Target, new HandOffFrame(HandOffKind.Snapshot, o.Slot, o.Tag, 0, snapshot));
+            },
+            effects => Send(o.Target, new HandOffFrame(HandOffKind.Effects, o.Slot, o.Tag, ++o.NextSeq, effects)));
+    }
+
+    private void OnFrame(string from, HandOffFrame f)
+    {
+        if (f.Kind is HandOffKind.Snapshot or HandOffKind.Effects or HandOffKind.Seal
+            && (!_in.TryGetValue(f.Slot, out var known) || known.Tag != f.Tag) && _node.Map.Migrations.GetValueOrDefault(f.Slot) is null)
+        {
+            if (!_early.TryGetValue(f.Slot, out var list)) _early[f.Slot] = list = [];
+            if (f.Kind == HandOffKind.Snapshot) list.Clear();
+            list.Add((from, f));
+            return;
+        }
+        switch (f.Kind)
+        {
+            case HandOffKind.Snapshot when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
+                _host.ClearSlot(f.Slot);
+                _host.Apply(f.Slot, f.Payload);
+                i.Expect = 1;
+                Send(from, f with { Kind = HandOffKind.AckSnapshot, Payload = default });
+                break;
+            case HandOffKind.Effects when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
+                if (f.Seq != i.Expect)
+                {
+                    LogGap(_log, f.Slot, i.Expect, f.Seq);
+                    i.Expect = long.MinValue; // never acknowledge a seal now: the leader aborts on timeout
+                    break;
+                }
+                _host.Apply(f.Slot, f.Payload);
+                i.Expect++;
+                break;
+            case HandOffKind.Seal when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
+                if (i.Expect == f.Seq + 1) Send(from, f with { Kind = HandOffKind.AckSeal, Payload = default });
+                break;
+            case HandOffKind.AckSnapshot when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && !o.Sealed:
+                o.Sealed = true;
+                _host.Pause(f.Slot, () => Send(o.Target, new HandOffFrame(HandOffKind.Seal, o.Slot, o.Tag, o.NextSeq, default)));
+                break;
+            case HandOffKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.Sealed && o.CompleteRequestedMs < 0:
+                o.CompleteRequestedMs = 0; // batched into one request per target on the next tick
+                _completeDue = true;
+                break;
+        }
+    }
+
+    private bool _completeDue;
+
+    private void OnTick(long now)
+    {
+        // Completion requests go out in one entry per target; a request can be lost in a leader
+        // change, so it is repeated until the map moves on.
+        var due = new Dictionary<string, List<(int, string)>>();
+        foreach (var o in _out.Values)
+        {
+            if (o.CompleteRequestedMs == 0 || (o.CompleteRequestedMs > 0 && now - o.CompleteRequestedMs > 1000))
+            {
+                o.CompleteRequestedMs = now;
+                if (!due.TryGetValue(o.Target, out var list)) due[o.Target] = list = [];
+                list.Add((o.Slot, o.Target));
+            }
+            // No acknowledgement of the snapshot (lost in a reconnect): send a fresh one.
+            else if (!o.Sealed && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
+        }
+        _completeDue = false;
+        foreach (var (target, slots) in due)
+            _node.Propose(new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = slots, Source = _node.MyId, Target = target });
+    }
+
+    /// <summary>True when completions are waiting for the next tick.</summary>
+    public bool CompletionsPending => _completeDue;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "hand-off of slot {Slot} to {Target} started")]
+    private static partial void LogOutgoingStart(ILogger logger, int slot, string target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "hand-off of slot {Slot} to {Target} {Outcome}")]
+    private static partial void LogOutgoingDone(ILogger logger, int slot, string target, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "hand-off of slot {Slot}: expected write {Expected}, got {Got}; waiting for abort")]
+    private static partial void LogGap(ILogger logger, int slot, long expected, long got);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "dropped a malformed hand-off frame from {From}: {Error}")]
+    private static partial void LogBadFrame(ILogger logger, string from, string error);
+}

@@ -1,0 +1,43 @@
+using QuorumCache.Cluster.Runtime;
+using QuorumCache.Cluster.Slots;
+using QuorumCache.Node.Server;
+
+namespace QuorumCache.Node.Clustering;
+
+/// <summary>
+/// Routes by the committed cluster map: slots this node owns run here (unless this node cannot prove
+/// it still owns them: then CLUSTERDOWN), slots owned elsewhere answer MOVED, unassigned slots
+/// "Hash slot not served", and a slot paused for a hand-off holds the command.
+/// </summary>
+public sealed class ClusterRouter(ClusterNode node) : ISlotRouter
+{
+    private readonly TaskCompletionSource?[] _paused = new TaskCompletionSource?[HashSlot.Count];
+
+    public RouteDecision Route(int slot, bool isWrite, ClientSession session)
+    {
+        var map = node.Map;
+        if (!map.IsBootstrapped)
+            // A node that formed its own cluster owns everything even before its first entry commits.
+            return node.IsBootstrapping ? RouteDecision.Local : new RouteDecision(RouteKind.ClusterDown);
+        var group = map[slot];
+        if (group is null) return new RouteDecision(RouteKind.Unserved);
+        if (group.Primary == node.MyId)
+        {
+            if (Volatile.Read(ref _paused[slot]) is not null) return new RouteDecision(RouteKind.Hold);
+            return node.CanServe ? RouteDecision.Local : new RouteDecision(RouteKind.ClusterDown);
+        }
+        var owner = map.Find(group.Primary);
+        return owner is null ? new RouteDecision(RouteKind.Unserved) : new RouteDecision(RouteKind.Moved, owner.Endpoint);
+    }
+
+    public Task WhenSlotChanges(int slot) => Volatile.Read(ref _paused[slot])?.Task ?? Task.CompletedTask;
+
+    /// <summary>Stops serving a slot (its commands are held); called under the slot's lock.</summary>
+    public void Pause(int slot) =>
+        Interlocked.CompareExchange(ref _paused[slot], new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    /// <summary>Serves the slot again (or lets held commands find the new owner).</summary>
+    public void Resume(int slot) => Interlocked.Exchange(ref _paused[slot], null)?.TrySetResult();
+
+    public bool IsPaused(int slot) => Volatile.Read(ref _paused[slot]) is not null;
+}

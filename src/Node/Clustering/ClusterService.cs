@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using QuorumCache.Cluster.Membership;
+using QuorumCache.Cluster.Raft;
+using QuorumCache.Cluster.Runtime;
+using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Server;
+
+namespace QuorumCache.Node.Clustering;
+
+/// <summary>
+/// Owns the node's <see cref="ClusterNode"/>: builds its options from the configuration, starts it once
+/// the client port is bound, installs the cluster router and the hand-off machinery, and on shutdown
+/// drains the node (its slots move away first) before leaving.
+/// </summary>
+public sealed partial class ClusterService : IAsyncDisposable
+{
+    private readonly NodeServer _server;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
+
+    public ClusterService(NodeServer server, ILoggerFactory loggers)
+    {
+        _server = server;
+        _loggers = loggers;
+        _log = loggers.CreateLogger<ClusterService>();
+    }
+
+    public ClusterNode Node { get; private set; } = null!;
+    public ClusterRouter Router { get; private set; } = null!;
+    public SlotHandOff HandOff { get; private set; } = null!;
+
+    public async Task StartAsync(int boundPort, CancellationToken ct)
+    {
+        var o = _server.Options;
+        var c = o.Config;
+        var host = o.AnnounceHost ?? o.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        if (host is "0.0.0.0" or "::") host = "127.0.0.1";
+        var busPort = o.BusPort > 0 ? o.BusPort : o.Port > 0 ? o.Port + 10000 : FreePort();
+        const string cl = "quorumcache.cluster.";
+        var options = new ClusterNodeOptions
+        {
+            DataDir = o.DataDir,
+            Host = host,
+            Port = boundPort,
+            BusPort = busPort,
+            BusBindAddress = host,
+            Join = o.Join,
+            Raft = c is null ? new RaftOptions() : new RaftOptions
+            {
+                ElectionTimeoutMinMs = (int)c.GetDuration(cl + "raft.election-timeout-min").TotalMilliseconds,
+                ElectionTimeoutMaxMs = (int)c.GetDuration(cl + "raft.election-timeout-max").TotalMilliseconds,
+                HeartbeatIntervalMs = (int)c.GetDuration(cl + "raft.heartbeat-interval").TotalMilliseconds,
+                SnapshotThresholdEntries = c.GetInt(cl + "raft.snapshot-threshold", 10, 10_000_000),
+            },
+            FailureDetector = c is null ? new PhiAccrualOptions() : new PhiAccrualOptions
+            {
+                Threshold = c.GetDouble(cl + "failure-detector.threshold"),
+                AcceptableHeartbeatPauseMs = c.GetDuration(cl + "failure-detector.acceptable-heartbeat-pause").TotalMilliseconds,
+                MinStdDeviationMs = c.GetDuration(cl + "failure-detector.min-std-deviation").TotalMilliseconds,
+                MaxSampleSize = c.GetInt(cl + "failure-detector.max-sample-size", 2, 100_000),
+            },
+            HeartbeatInterval = c?.GetDuration(cl + "failure-detector.heartbeat-interval") ?? TimeSpan.FromMilliseconds(100),
+            MaxConcurrentMigrations = c?.GetInt(cl + "max-concurrent-migrations", 1, 4096) ?? 128,
+            MigrationPhaseTimeout = c?.GetDuration(cl + "migration-phase-timeout") ?? TimeSpan.FromSeconds(10),
+            MaxBusFrame = c?.GetSize("quorumcache.bus.max-frame") ?? 64L * 1024 * 1024,
+            MaxQueuedPerPeer = c?.GetSize("quorumcache.bus.max-queued-per-peer") ?? 64L * 1024 * 1024,
+            ReconnectMin = c?.GetDuration("quorumcache.bus.reconnect-min") ?? TimeSpan.FromMilliseconds(100),
+            ReconnectMax = c?.GetDuration("quorumcache.bus.reconnect-max") ?? TimeSpan.FromSeconds(2),
+        };
+        Node = new ClusterNode(options, _loggers, _server.Clock);
+        Router = new ClusterRouter(Node);
+        HandOff = new SlotHandOff(_server, Node, Router, _loggers.CreateLogger<SlotHandOff>());
+        _server.Router = Router;
+        await Node.StartAsync(ct);
+        LogStarted(_log, Node.MyId, host, boundPort, busPort);
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Node is not null) await Node.DisposeAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "cluster node {NodeId} at {Host}:{Port}, bus port {BusPort}")]
+    private static partial void LogStarted(ILogger logger, string nodeId, string host, int port, int busPort);
+}
