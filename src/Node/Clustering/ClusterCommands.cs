@@ -88,6 +88,9 @@ public static partial class ClusterCommands
             case "links" when a.Count == 2:
                 Links(ctx, svc);
                 return;
+            case "qc-fault" when a.Count >= 3:
+                Fault(ctx, svc);
+                return;
             case "qc-join" when a.Count == 6:
                 QcJoin(ctx, svc);
                 return;
