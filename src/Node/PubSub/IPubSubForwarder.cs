@@ -2,8 +2,9 @@ namespace QuorumCache.Node.Messaging;
 
 /// <summary>
 /// The cluster's side of pub/sub. The hub calls it after delivering a PUBLISH or SPUBLISH to this
-/// node's own subscribers, outside every lock, on the publisher's thread (so implementations must
-/// not block: copy the bytes and queue them for the bus). A message that arrives from another node
+/// node's own subscribers, on the publisher's connection thread, outside the hub's locks (SPUBLISH
+/// still holds its slot's lock), so implementations must not block or take slot locks: copy the
+/// bytes and queue them for the bus. A message that arrives from another node
 /// goes to <see cref="PubSubHub.DeliverFromRemote"/> / <see cref="PubSubHub.DeliverShardFromRemote"/>,
 /// which deliver locally and never forward again.
 /// </summary>

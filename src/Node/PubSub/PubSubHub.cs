@@ -23,6 +23,8 @@ internal enum SubscriptionKind
 /// that channel; the unsubscriber then writes out its mailbox before its confirmation.
 /// Channel names are binary: the hub keys them as bytes; a session's own sets hold them as Latin-1
 /// strings (a lossless byte-to-char mapping).
+/// The folder is PubSub/ but the namespace is Messaging: a namespace named PubSub would hide the
+/// <c>CommandFlags.PubSub</c> flag in files that import CommandFlags statically.
 /// </summary>
 public sealed partial class PubSubHub
 {

@@ -240,3 +240,27 @@ public class PubSubNumPatTests(NodeFixture node, RedisServerFixture redis) : ICl
         foreach (var s in subs) await s.DisposeAsync();
     }
 }
+
+/// <summary>Table entries (arity, flags, key positions) as Redis's COMMAND INFO gives them.</summary>
+public class PubSubCommandInfoTests(NodeFixture node, RedisServerFixture redis) : IClassFixture<NodeFixture>, IClassFixture<RedisServerFixture>
+{
+    [Theory]
+    [InlineData("subscribe")]
+    [InlineData("unsubscribe")]
+    [InlineData("psubscribe")]
+    [InlineData("punsubscribe")]
+    [InlineData("ssubscribe")]
+    [InlineData("sunsubscribe")]
+    [InlineData("publish")]
+    [InlineData("spublish")]
+    public async Task CommandInfoHeadMatchesRedis(string name)
+    {
+        await using var a = await node.ConnectAsync();
+        await using var b = await redis.ConnectAsync();
+        var ours = (await a.Run("COMMAND", "INFO", name))[0];
+        var theirs = (await b.Run("COMMAND", "INFO", name))[0];
+        // name, arity, flags, first key, last key, step, ACL categories
+        for (var i = 0; i < 7; i++)
+            Assert.Equal(Differential.Render(theirs[i]), Differential.Render(ours[i]));
+    }
+}
