@@ -12,6 +12,7 @@ public static class CommandRegistry
         KeyCommands.Register(t);
         TransactionCommands.Register(t);
         Clustering.ClusterCommands.Register(t);
+        Messaging.PubSubCommands.Register(t);
         return t;
     }
 }

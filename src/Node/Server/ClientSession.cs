@@ -64,7 +64,11 @@ public sealed class ClientSession
         await _flushGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var r = await Output.FlushAsync().ConfigureAwait(false);
+            // Start the flush under the output lock: PipeWriter is not thread-safe, and publishers
+            // write into Output from other threads (under this lock) while a flush is being started.
+            ValueTask<FlushResult> pending;
+            lock (OutputLock) pending = Output.FlushAsync();
+            var r = await pending.ConfigureAwait(false);
             return !r.IsCompleted && !r.IsCanceled;
         }
         catch (InvalidOperationException)

@@ -9,6 +9,7 @@ public static class ServerServices
     {
         _ = loggers;
         foreach (var install in Installers) install(server);
+        Messaging.PubSubHub.Install(server, loggers);
     }
 
     /// <summary>Each feature area adds its installer here.</summary>
