@@ -11,6 +11,7 @@ public static class CommandRegistry
         StringCommands.Register(t);
         KeyCommands.Register(t);
         TransactionCommands.Register(t);
+        SortedSets.SortedSetCommands.Register(t);
         return t;
     }
 }
