@@ -116,7 +116,7 @@ public static partial class SortedSetCommands
                 j++;
                 for (var i = 0; i < n; i++, j++)
                 {
-                    if (!ArgParse.TryDouble(a[j], out src[i].Weight))
+                    if (!Score.TryParse(a[j], out src[i].Weight))
                     {
                         w.WriteError("ERR weight value is not a float");
                         return;

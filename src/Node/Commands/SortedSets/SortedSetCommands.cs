@@ -109,7 +109,7 @@ public static partial class SortedSetCommands
         var scores = new double[elements];
         for (var j = 0; j < elements; j++)
         {
-            if (!ArgParse.TryDouble(a[idx + j * 2], out scores[j]))
+            if (!Score.TryParse(a[idx + j * 2], out scores[j]))
             {
                 ctx.Reply.WriteError(Errors.NotFloat);
                 return;

@@ -36,7 +36,7 @@ public readonly struct ScoreRange(double min, double max, bool minExclusive, boo
         var i = 0;
         while (i < s.Length && s[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f') i++;
         if (i == s.Length) return false;
-        return ArgParse.TryDouble(s[i..], out value);
+        return Score.TryParse(s[i..], out value);
     }
 }
 
@@ -135,4 +135,60 @@ public readonly struct LexRange
     public override string ToString() =>
         $"{(MinKind == LexBoundKind.Value ? (MinExclusive ? "(" : "[") + Encoding.UTF8.GetString(Min) : MinKind.ToString())}.." +
         $"{(MaxKind == LexBoundKind.Value ? (MaxExclusive ? "(" : "[") + Encoding.UTF8.GetString(Max) : MaxKind.ToString())}";
+}
+
+/// <summary>Scores as Redis reads them with strtod: ArgParse's rules plus C99 hex floats ("0x1p3").</summary>
+public static class Score
+{
+    public static bool TryParse(ReadOnlySpan<byte> s, out double value)
+    {
+        if (ArgParse.TryDouble(s, out value)) return true;
+        return TryParseHex(s, out value);
+    }
+
+    private static bool TryParseHex(ReadOnlySpan<byte> s, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (i < s.Length && s[i] is (byte)'+' or (byte)'-') negative = s[i++] == (byte)'-';
+        if (i + 2 > s.Length || s[i] != (byte)'0' || (s[i + 1] | 0x20) != (byte)'x') return false;
+        i += 2;
+        double mantissa = 0;
+        var exp = 0;
+        var digits = 0;
+        var dot = false;
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == (byte)'.' && !dot)
+            {
+                dot = true;
+                continue;
+            }
+            var d = HexValue(c);
+            if (d < 0) break;
+            mantissa = mantissa * 16 + d;
+            if (dot) exp -= 4;
+            digits++;
+        }
+        if (digits == 0) return false;
+        if (i < s.Length)
+        {
+            if ((s[i] | 0x20) != (byte)'p' || !ArgParse.TryInt32(s[(i + 1)..], out var e) && !(s.Length > i + 1 && s[i + 1] == (byte)'+' && ArgParse.TryInt32(s[(i + 2)..], out e)))
+                return false;
+            exp += e;
+        }
+        value = Math.ScaleB(mantissa, exp);
+        if (negative) value = -value;
+        return true;
+    }
+
+    private static int HexValue(byte c) => c switch
+    {
+        >= (byte)'0' and <= (byte)'9' => c - '0',
+        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+        _ => -1,
+    };
 }
