@@ -20,19 +20,22 @@ public static partial class SortedSetCommands
         t.Add(new CommandDef
         {
             Name = "zmpop", Arity = -4, Flags = Write, Handler = ctx => ZMPop(ctx, 1, blocking: false),
-            Keys = (args, pos) => NumKeys(args, 1, pos), Group = Group, Categories = ["write", "sortedset", "slow"], Since = "7.0.0",
+            Keys = (args, pos) => NumKeys(args, 1, pos, trailing: 1), Group = Group, Categories = ["write", "sortedset", "slow"], Since = "7.0.0",
         });
         t.Add(new CommandDef
         {
             Name = "bzmpop", Arity = -5, Flags = Write | Blocking, Handler = ctx => ZMPop(ctx, 2, blocking: true),
-            Keys = (args, pos) => NumKeys(args, 2, pos), Group = Group, Categories = ["write", "sortedset", "slow", "blocking"], Since = "7.0.0",
+            Keys = (args, pos) => NumKeys(args, 2, pos, trailing: 1), Group = Group, Categories = ["write", "sortedset", "slow", "blocking"], Since = "7.0.0",
         });
     }
 
-    /// <summary>Key positions of a numkeys-style command; none when numkeys is not a usable count.</summary>
-    internal static void NumKeys(CommandBuffer args, int numKeysIndex, List<int> positions)
+    /// <summary>
+    /// Key positions of a numkeys-style command; none when numkeys is not a usable count (the handler then
+    /// answers the error). <paramref name="trailing"/> arguments must follow the keys (ZMPOP's MIN|MAX).
+    /// </summary>
+    internal static void NumKeys(CommandBuffer args, int numKeysIndex, List<int> positions, int trailing = 0)
     {
-        if (numKeysIndex >= args.Count || !ArgParse.TryInt64(args[numKeysIndex], out var n) || n < 1 || n > args.Count - numKeysIndex - 1) return;
+        if (numKeysIndex >= args.Count || !ArgParse.TryInt64(args[numKeysIndex], out var n) || n < 1 || n > args.Count - numKeysIndex - 1 - trailing) return;
         for (var i = 0; i < n; i++) positions.Add(numKeysIndex + 1 + i);
     }
 

@@ -70,8 +70,9 @@ public static partial class SortedSetCommands
         }
         if (l >= size)
         {
+            // The whole set, in Redis's set-operation iteration order: from the highest element down.
             WriteListHeader(w, size, withScores);
-            for (var n = z.First; n is not null; n = n.Next) WriteElement(w, n, withScores);
+            for (var n = z.Last; n is not null; n = n.Backward) WriteElement(w, n, withScores);
             return;
         }
         // Distinct ranks by Floyd's sampling: O(count) picks whatever the set size.
