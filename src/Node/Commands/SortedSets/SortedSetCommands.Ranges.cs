@@ -134,17 +134,8 @@ public static partial class SortedSetCommands
                     break;
                 }
                 default:
-                {
-                    long lo = 0, hi = 0;
-                    var ok = reverse ? z.List.LastInLexRange(lr, out hi) is not null : z.List.FirstInLexRange(lr, out lo) is not null;
-                    if (ok)
-                    {
-                        if (reverse) z.List.FirstInLexRange(lr, out lo);
-                        else z.List.LastInLexRange(lr, out hi);
-                    }
-                    (first, count) = ok ? Window(z, lo, hi, offset, limit, reverse) : (null, 0);
+                    (first, count) = LexWindow(z, lr, offset, limit, reverse);
                     break;
-                }
             }
         }
 
@@ -194,6 +185,26 @@ public static partial class SortedSetCommands
         if (limit > 0 && limit < n) n = limit;
         var first = z.List.GetByRank(reverse ? hi - offset : lo + offset);
         return (first, n);
+    }
+
+    /// <summary>
+    /// A lex range walked as Redis walks it: from the first (or last) element in range, skipping
+    /// <paramref name="offset"/> elements, then while the bound holds, at most <paramref name="limit"/> of them.
+    /// </summary>
+    private static (SkipListNode?, long) LexWindow(RedisSortedSet z, in LexRange r, long offset, long limit, bool reverse)
+    {
+        if (offset > 0 && offset >= z.Count) return (null, 0);
+        var n = reverse ? z.LastInLex(r) : z.FirstInLex(r);
+        while (n is not null && offset-- != 0) n = reverse ? n.Backward : n.Next;
+        var first = n;
+        long count = 0;
+        while (n is not null && limit-- != 0)
+        {
+            if (reverse ? !r.GteMin(n.Member) : !r.LteMax(n.Member)) break;
+            count++;
+            n = reverse ? n.Backward : n.Next;
+        }
+        return (first, count);
     }
 
     private static void ZCount(CommandContext ctx)

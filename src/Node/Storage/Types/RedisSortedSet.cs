@@ -139,18 +139,63 @@ public sealed class RedisSortedSet : RedisObject
         return hi - lo + 1;
     }
 
+    /// <summary>
+    /// The first element of a lex range, found as Redis finds it for the encoding: a walk from the head for
+    /// "listpack", the skip list descent otherwise (they differ only when scores are not all equal).
+    /// </summary>
+    public SkipListNode? FirstInLex(in LexRange r)
+    {
+        if (_skiplist) return _list.FirstInLexRange(r, out _);
+        if (!_list.IsInLexRange(r)) return null;
+        for (var n = _list.First; n is not null; n = n.Next)
+            if (r.GteMin(n.Member)) return r.LteMax(n.Member) ? n : null;
+        return null;
+    }
+
+    /// <summary>The last element of a lex range (see <see cref="FirstInLex"/>).</summary>
+    public SkipListNode? LastInLex(in LexRange r)
+    {
+        if (_skiplist) return _list.LastInLexRange(r, out _);
+        if (!_list.IsInLexRange(r)) return null;
+        for (var n = _list.Last; n is not null; n = n.Backward)
+            if (r.LteMax(n.Member)) return r.GteMin(n.Member) ? n : null;
+        return null;
+    }
+
+    /// <summary>ZLEXCOUNT, computed as Redis does for the encoding.</summary>
     public long CountInRange(in LexRange r)
     {
+        if (!_skiplist)
+        {
+            long c = 0;
+            for (var n = FirstInLex(r); n is not null && r.LteMax(n.Member); n = n.Next) c++;
+            return c;
+        }
         var first = _list.FirstInLexRange(r, out var lo);
         if (first is null) return 0;
-        _list.LastInLexRange(r, out var hi);
-        return hi - lo + 1;
+        long len = _list.Length;
+        var count = len - (lo - 1);
+        if (_list.LastInLexRange(r, out var hi) is not null) count -= len - hi;
+        return count;
     }
 
     private void Forget(SkipListNode n) => _dict.Remove(n.Member);
 
     public long RemoveRange(in ScoreRange r) => _list.DeleteRangeByScore(r, Forget);
-    public long RemoveRange(in LexRange r) => _list.DeleteRangeByLex(r, Forget);
+    public long RemoveRange(in LexRange r)
+    {
+        if (_skiplist) return _list.DeleteRangeByLex(r, Forget);
+        long removed = 0;
+        var n = FirstInLex(r);
+        while (n is not null && r.LteMax(n.Member))
+        {
+            var next = n.Next;
+            Remove(n.Member);
+            removed++;
+            n = next;
+        }
+        return removed;
+    }
 
     /// <summary>Removes 0-based ranks <paramref name="start"/>..<paramref name="end"/> inclusive (already clamped).</summary>
     public long RemoveRangeByRank(long start, long end) => _list.DeleteRangeByRank(start + 1, end + 1, Forget);
