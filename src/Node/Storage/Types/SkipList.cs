@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace QuorumCache.Node.Storage.Types;
 
@@ -9,16 +10,31 @@ public sealed class SkipListNode
     {
         Member = member;
         Score = score;
-        Levels = new SkipListLevel[levels];
+        if (levels > 1) Upper = new SkipListLevel[levels - 1];
     }
 
     public byte[] Member { get; }
     public double Score { get; internal set; }
     public SkipListNode? Backward { get; internal set; }
-    internal SkipListLevel[] Levels;
+
+    // Level 0 lives in the node (every node has it; 3 in 4 nodes have nothing else), higher levels in a
+    // small array: one object and one cache miss less per element than an array of all levels.
+    internal SkipListLevel L0;
+    internal SkipListLevel[]? Upper;
+
+    internal int LevelCount => 1 + (Upper?.Length ?? 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref SkipListLevel Lvl(int i) => ref (i == 0 ? ref L0 : ref Upper![i - 1]);
+
+    internal void ClearLevels()
+    {
+        L0 = default;
+        if (Upper is not null) Array.Clear(Upper);
+    }
 
     /// <summary>The next element in (score, member) order, or null at the tail.</summary>
-    public SkipListNode? Next => Levels[0].Forward;
+    public SkipListNode? Next => L0.Forward;
 }
 
 /// <summary>A forward link and how many elements it skips (its span), as in Redis's zskiplist.</summary>
@@ -47,7 +63,7 @@ public sealed class SkipList
 
     public int Length { get; private set; }
 
-    public SkipListNode? First => _header.Levels[0].Forward;
+    public SkipListNode? First => _header.L0.Forward;
     public SkipListNode? Last => _tail;
 
     /// <summary>A random level with P(level &gt; k) = 4^-k, capped at <see cref="MaxLevel"/>.</summary>
@@ -65,10 +81,10 @@ public sealed class SkipList
 
     private void EnsureHeaderLevels(int levels)
     {
-        if (_header.Levels.Length >= levels) return;
-        var grown = new SkipListLevel[Math.Min(MaxLevel, Math.Max(levels, _header.Levels.Length * 2))];
-        Array.Copy(_header.Levels, grown, _header.Levels.Length);
-        _header.Levels = grown;
+        if (_header.LevelCount >= levels) return;
+        var upper = new SkipListLevel[Math.Min(MaxLevel, Math.Max(levels, _header.LevelCount * 2)) - 1];
+        _header.Upper?.CopyTo(upper, 0);
+        _header.Upper = upper;
     }
 
     /// <summary>Inserts a member that is not in the list yet; the array is kept (not copied).</summary>
@@ -89,14 +105,14 @@ public sealed class SkipList
         for (var i = _level - 1; i >= 0; i--)
         {
             rank[i] = i == _level - 1 ? 0 : rank[i + 1];
-            while (x.Levels[i].Forward is { } f && Less(f, score, member))
+            while (x.Lvl(i).Forward is { } f && Less(f, score, member))
             {
-                rank[i] += x.Levels[i].Span;
+                rank[i] += x.Lvl(i).Span;
                 x = f;
             }
             update[i] = x;
         }
-        var level = node.Levels.Length;
+        var level = node.LevelCount;
         if (level > _level)
         {
             EnsureHeaderLevels(level);
@@ -104,21 +120,21 @@ public sealed class SkipList
             {
                 rank[i] = 0;
                 update[i] = _header;
-                _header.Levels[i].Span = Length;
+                _header.Lvl(i).Span = Length;
             }
             _level = level;
         }
         for (var i = 0; i < level; i++)
         {
-            ref var ul = ref update[i].Levels[i];
-            node.Levels[i].Forward = ul.Forward;
+            ref var ul = ref update[i].Lvl(i);
+            node.Lvl(i).Forward = ul.Forward;
             ul.Forward = node;
-            node.Levels[i].Span = ul.Span - (rank[0] - rank[i]);
+            node.Lvl(i).Span = ul.Span - (rank[0] - rank[i]);
             ul.Span = rank[0] - rank[i] + 1;
         }
-        for (var i = level; i < _level; i++) update[i].Levels[i].Span++;
+        for (var i = level; i < _level; i++) update[i].Lvl(i).Span++;
         node.Backward = update[0] == _header ? null : update[0];
-        if (node.Levels[0].Forward is { } next) next.Backward = node;
+        if (node.L0.Forward is { } next) next.Backward = node;
         else _tail = node;
         Length++;
     }
@@ -130,7 +146,7 @@ public sealed class SkipList
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
         {
-            while (x.Levels[i].Forward is { } f && Less(f, score, member)) x = f;
+            while (x.Lvl(i).Forward is { } f && Less(f, score, member)) x = f;
             update[i] = x;
         }
         return x;
@@ -140,24 +156,24 @@ public sealed class SkipList
     {
         for (var i = 0; i < _level; i++)
         {
-            ref var ul = ref update[i].Levels[i];
+            ref var ul = ref update[i].Lvl(i);
             if (ul.Forward == x)
             {
-                ul.Span += x.Levels[i].Span - 1;
-                ul.Forward = x.Levels[i].Forward;
+                ul.Span += x.Lvl(i).Span - 1;
+                ul.Forward = x.Lvl(i).Forward;
             }
             else ul.Span--;
         }
-        if (x.Levels[0].Forward is { } next) next.Backward = x.Backward;
+        if (x.L0.Forward is { } next) next.Backward = x.Backward;
         else _tail = x.Backward;
-        while (_level > 1 && _header.Levels[_level - 1].Forward is null) _level--;
+        while (_level > 1 && _header.Lvl(_level - 1).Forward is null) _level--;
         Length--;
     }
 
     /// <summary>Removes the element (score, member); false when it is not there.</summary>
     public bool Delete(double score, ReadOnlySpan<byte> member)
     {
-        var x = FindPredecessors(score, member).Levels[0].Forward;
+        var x = FindPredecessors(score, member).L0.Forward;
         if (x is null || x.Score != score || !x.Member.AsSpan().SequenceEqual(member)) return false;
         DeleteNode(x, Update);
         return true;
@@ -169,10 +185,10 @@ public sealed class SkipList
     /// </summary>
     public SkipListNode UpdateScore(double currentScore, ReadOnlySpan<byte> member, double newScore)
     {
-        var x = FindPredecessors(currentScore, member).Levels[0].Forward;
+        var x = FindPredecessors(currentScore, member).L0.Forward;
         if (x is null || x.Score != currentScore || !x.Member.AsSpan().SequenceEqual(member))
             throw new InvalidOperationException("skip list element to update is missing");
-        if ((x.Backward is null || x.Backward.Score < newScore) && (x.Levels[0].Forward is null || x.Levels[0].Forward!.Score > newScore))
+        if ((x.Backward is null || x.Backward.Score < newScore) && (x.L0.Forward is null || x.L0.Forward!.Score > newScore))
         {
             x.Score = newScore;
             return x;
@@ -180,7 +196,7 @@ public sealed class SkipList
         DeleteNode(x, Update);
         x.Score = newScore;
         x.Backward = null;
-        Array.Clear(x.Levels);
+        x.ClearLevels();
         InsertNode(x);
         return x;
     }
@@ -192,10 +208,10 @@ public sealed class SkipList
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
         {
-            while (x.Levels[i].Forward is { } f &&
+            while (x.Lvl(i).Forward is { } f &&
                    (f.Score < score || (f.Score == score && f.Member.AsSpan().SequenceCompareTo(member) <= 0)))
             {
-                rank += x.Levels[i].Span;
+                rank += x.Lvl(i).Span;
                 x = f;
             }
             if (x != _header && x.Score == score && x.Member.AsSpan().SequenceEqual(member)) return rank;
@@ -211,9 +227,9 @@ public sealed class SkipList
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
         {
-            while (x.Levels[i].Forward is { } f && traversed + x.Levels[i].Span <= rank)
+            while (x.Lvl(i).Forward is { } f && traversed + x.Lvl(i).Span <= rank)
             {
-                traversed += x.Levels[i].Span;
+                traversed += x.Lvl(i).Span;
                 x = f;
             }
             if (traversed == rank) return x;
@@ -227,7 +243,7 @@ public sealed class SkipList
     {
         if (r.IsEmpty) return false;
         if (_tail is null || !r.GteMin(_tail.Score)) return false;
-        var first = _header.Levels[0].Forward;
+        var first = _header.L0.Forward;
         return first is not null && r.LteMax(first.Score);
     }
 
@@ -238,12 +254,12 @@ public sealed class SkipList
         if (!IsInRange(r)) return null;
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
-            while (x.Levels[i].Forward is { } f && !r.GteMin(f.Score))
+            while (x.Lvl(i).Forward is { } f && !r.GteMin(f.Score))
             {
-                rank += x.Levels[i].Span;
+                rank += x.Lvl(i).Span;
                 x = f;
             }
-        x = x.Levels[0].Forward!;
+        x = x.L0.Forward!;
         rank++;
         return r.LteMax(x.Score) ? x : null;
     }
@@ -255,9 +271,9 @@ public sealed class SkipList
         if (!IsInRange(r)) return null;
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
-            while (x.Levels[i].Forward is { } f && r.LteMax(f.Score))
+            while (x.Lvl(i).Forward is { } f && r.LteMax(f.Score))
             {
-                rank += x.Levels[i].Span;
+                rank += x.Lvl(i).Span;
                 x = f;
             }
         return r.GteMin(x.Score) ? x : null;
@@ -269,7 +285,7 @@ public sealed class SkipList
     {
         if (r.IsEmpty) return false;
         if (_tail is null || !r.GteMin(_tail.Member)) return false;
-        var first = _header.Levels[0].Forward;
+        var first = _header.L0.Forward;
         return first is not null && r.LteMax(first.Member);
     }
 
@@ -279,12 +295,12 @@ public sealed class SkipList
         if (!IsInLexRange(r)) return null;
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
-            while (x.Levels[i].Forward is { } f && !r.GteMin(f.Member))
+            while (x.Lvl(i).Forward is { } f && !r.GteMin(f.Member))
             {
-                rank += x.Levels[i].Span;
+                rank += x.Lvl(i).Span;
                 x = f;
             }
-        x = x.Levels[0].Forward!;
+        x = x.L0.Forward!;
         rank++;
         return r.LteMax(x.Member) ? x : null;
     }
@@ -295,9 +311,9 @@ public sealed class SkipList
         if (!IsInLexRange(r)) return null;
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
-            while (x.Levels[i].Forward is { } f && r.LteMax(f.Member))
+            while (x.Lvl(i).Forward is { } f && r.LteMax(f.Member))
             {
-                rank += x.Levels[i].Span;
+                rank += x.Lvl(i).Span;
                 x = f;
             }
         return r.GteMin(x.Member) ? x : null;
@@ -312,14 +328,14 @@ public sealed class SkipList
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
         {
-            while (x.Levels[i].Forward is { } f && !r.GteMin(f.Score)) x = f;
+            while (x.Lvl(i).Forward is { } f && !r.GteMin(f.Score)) x = f;
             update[i] = x;
         }
         long n = 0;
-        var cur = x.Levels[0].Forward;
+        var cur = x.L0.Forward;
         while (cur is not null && r.LteMax(cur.Score))
         {
-            var next = cur.Levels[0].Forward;
+            var next = cur.L0.Forward;
             DeleteNode(cur, update);
             removed(cur);
             n++;
@@ -334,14 +350,14 @@ public sealed class SkipList
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
         {
-            while (x.Levels[i].Forward is { } f && !r.GteMin(f.Member)) x = f;
+            while (x.Lvl(i).Forward is { } f && !r.GteMin(f.Member)) x = f;
             update[i] = x;
         }
         long n = 0;
-        var cur = x.Levels[0].Forward;
+        var cur = x.L0.Forward;
         while (cur is not null && r.LteMax(cur.Member))
         {
-            var next = cur.Levels[0].Forward;
+            var next = cur.L0.Forward;
             DeleteNode(cur, update);
             removed(cur);
             n++;
@@ -358,19 +374,19 @@ public sealed class SkipList
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
         {
-            while (x.Levels[i].Forward is { } f && traversed + x.Levels[i].Span < start)
+            while (x.Lvl(i).Forward is { } f && traversed + x.Lvl(i).Span < start)
             {
-                traversed += x.Levels[i].Span;
+                traversed += x.Lvl(i).Span;
                 x = f;
             }
             update[i] = x;
         }
         traversed++;
         long n = 0;
-        var cur = x.Levels[0].Forward;
+        var cur = x.L0.Forward;
         while (cur is not null && traversed <= end)
         {
-            var next = cur.Levels[0].Forward;
+            var next = cur.L0.Forward;
             DeleteNode(cur, update);
             removed(cur);
             n++;
@@ -387,9 +403,9 @@ public sealed class SkipList
         {
             var x = _header;
             long pos = 0;
-            while (x.Levels[i].Forward is { } f)
+            while (x.Lvl(i).Forward is { } f)
             {
-                pos += x.Levels[i].Span;
+                pos += x.Lvl(i).Span;
                 if (GetRank(f.Score, f.Member) != pos) throw new InvalidOperationException($"span mismatch at level {i}");
                 x = f;
             }
