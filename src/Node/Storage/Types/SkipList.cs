@@ -50,7 +50,7 @@ internal struct SkipListLevel
 /// at most 32 levels. Members are not unique-checked here: the owning sorted set keeps a dictionary
 /// member → score and never inserts a member twice. Ranks are 1-based in this class.
 /// </summary>
-public sealed class SkipList
+public sealed partial class SkipList
 {
     public const int MaxLevel = 32;
 
@@ -317,83 +317,6 @@ public sealed class SkipList
                 x = f;
             }
         return r.GteMin(x.Member) ? x : null;
-    }
-
-    // ---------------- range deletion ----------------
-
-    /// <summary>Deletes every element with a score in the range; <paramref name="removed"/> sees each one.</summary>
-    public long DeleteRangeByScore(in ScoreRange r, Action<SkipListNode> removed)
-    {
-        var update = Update;
-        var x = _header;
-        for (var i = _level - 1; i >= 0; i--)
-        {
-            while (x.Lvl(i).Forward is { } f && !r.GteMin(f.Score)) x = f;
-            update[i] = x;
-        }
-        long n = 0;
-        var cur = x.L0.Forward;
-        while (cur is not null && r.LteMax(cur.Score))
-        {
-            var next = cur.L0.Forward;
-            DeleteNode(cur, update);
-            removed(cur);
-            n++;
-            cur = next;
-        }
-        return n;
-    }
-
-    public long DeleteRangeByLex(in LexRange r, Action<SkipListNode> removed)
-    {
-        var update = Update;
-        var x = _header;
-        for (var i = _level - 1; i >= 0; i--)
-        {
-            while (x.Lvl(i).Forward is { } f && !r.GteMin(f.Member)) x = f;
-            update[i] = x;
-        }
-        long n = 0;
-        var cur = x.L0.Forward;
-        while (cur is not null && r.LteMax(cur.Member))
-        {
-            var next = cur.L0.Forward;
-            DeleteNode(cur, update);
-            removed(cur);
-            n++;
-            cur = next;
-        }
-        return n;
-    }
-
-    /// <summary>Deletes the elements of 1-based ranks <paramref name="start"/>..<paramref name="end"/> inclusive.</summary>
-    public long DeleteRangeByRank(long start, long end, Action<SkipListNode> removed)
-    {
-        var update = Update;
-        long traversed = 0;
-        var x = _header;
-        for (var i = _level - 1; i >= 0; i--)
-        {
-            while (x.Lvl(i).Forward is { } f && traversed + x.Lvl(i).Span < start)
-            {
-                traversed += x.Lvl(i).Span;
-                x = f;
-            }
-            update[i] = x;
-        }
-        traversed++;
-        long n = 0;
-        var cur = x.L0.Forward;
-        while (cur is not null && traversed <= end)
-        {
-            var next = cur.L0.Forward;
-            DeleteNode(cur, update);
-            removed(cur);
-            n++;
-            traversed++;
-            cur = next;
-        }
-        return n;
     }
 
     /// <summary>Checks every span and back link (tests).</summary>
