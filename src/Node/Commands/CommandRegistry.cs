@@ -13,6 +13,7 @@ public static class CommandRegistry
         TransactionCommands.Register(t);
         Clustering.ClusterCommands.Register(t);
         Messaging.PubSubCommands.Register(t);
+        SortedSets.SortedSetCommands.Register(t);
         return t;
     }
 }
