@@ -99,6 +99,7 @@ public class ZSetRedis72Tests(NodeFixture node, RedisServerFixture redis) : ICla
         public override QuorumCache.Node.Storage.RedisObject Clone() => this;
         public override long MemoryUsage() => 0;
         public override bool IsEmpty => _m.Count == 0;
+        public override int WriteRestore(ReadOnlySpan<byte> key, QuorumCache.Resp.RespWriter w) => throw new NotSupportedException();
         public int Count => _m.Count;
         public bool Contains(ReadOnlySpan<byte> member)
         {
