@@ -32,6 +32,9 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
         session.Abort = connection.Abort;
         server.Clients.Add(session);
         Interlocked.Increment(ref server.Stats.TotalConnections);
+        // On shutdown Kestrel asks connections to close: end the read loop instead of waiting for the client.
+        var lifetime = connection.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionLifetimeNotificationFeature>();
+        using var closing = lifetime?.ConnectionClosedRequested.Register(static i => ((PipeReader)i!).CancelPendingRead(), connection.Transport.Input);
         try
         {
             await RunAsync(session, connection.Transport.Input, connection.ConnectionClosed);
@@ -64,6 +67,7 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
         while (true)
         {
             var result = await input.ReadAsync();
+            if (result.IsCanceled) return;
             var buffer = result.Buffer;
             var consumed = Process(session, buffer, out var paused);
             input.AdvanceTo(consumed, paused ? consumed : buffer.End);
