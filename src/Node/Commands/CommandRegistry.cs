@@ -12,6 +12,8 @@ public static class CommandRegistry
         KeyCommands.Register(t);
         TransactionCommands.Register(t);
         Clustering.ClusterCommands.Register(t);
+        Hashes.HashCommands.Register(t);
+        Sets.SetCommands.Register(t);
         return t;
     }
 }
