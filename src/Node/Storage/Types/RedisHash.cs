@@ -10,9 +10,13 @@ public sealed class RedisHash : RedisObject
 {
     public const int MaxListpackEntries = 128;
 
-    private byte[]? _packed = [];   // field, value, field, value...; null once converted
-    private int _packedCount;       // fields in _packed
-    private ByteTable? _table;
+    // One field for both forms (a byte[] of packed field, value, field, value... or a ByteTable):
+    // small hashes are the common case and every reference costs 8 bytes per key.
+    private object _data = Array.Empty<byte>();
+    private int _packedCount;       // fields in the packed form
+
+    private byte[]? _packed => _data as byte[];
+    private ByteTable? _table => _data as ByteTable;
 
     public override string TypeName => "hash";
     public override string EncodingName => _table is null ? "listpack" : "hashtable";
@@ -63,10 +67,10 @@ public sealed class RedisHash : RedisObject
         var o = Packed.Find(buf, field, 2);
         if (o >= 0)
         {
-            _packed = Packed.Replace(buf, Packed.Next(buf, o), value);
+            _data = Packed.Replace(buf, Packed.Next(buf, o), value);
             return false;
         }
-        _packed = Packed.Append(buf, field, value);
+        _data = Packed.Append(buf, field, value);
         if (++_packedCount > MaxListpackEntries) Convert(0);
         return true;
     }
@@ -76,7 +80,7 @@ public sealed class RedisHash : RedisObject
         if (_table is { } t) return t.Remove(field);
         var o = Packed.Find(_packed!, field, 2);
         if (o < 0) return false;
-        _packed = Packed.Remove(_packed!, o, 2);
+        _data = Packed.Remove(_packed!, o, 2);
         _packedCount--;
         return true;
     }
@@ -86,8 +90,7 @@ public sealed class RedisHash : RedisObject
         var t = new ByteTable(withValues: true, Math.Max(sizeHint, _packedCount));
         var e = GetEnumerator();
         while (e.MoveNext()) t.AddNew(e.Field.ToArray(), e.Value.ToArray());
-        _table = t;
-        _packed = null;
+        _data = t;
         _packedCount = 0;
     }
 
@@ -175,9 +178,8 @@ public sealed class RedisHash : RedisObject
 
     public override RedisObject Clone() => new RedisHash
     {
-        _packed = (byte[]?)_packed?.Clone(),
+        _data = _data is ByteTable t ? t.Clone() : ((byte[])_data).Clone(),
         _packedCount = _packedCount,
-        _table = _table?.Clone(),
     };
 
     public override long MemoryUsage() => 40 + (_table?.MemoryUsage() ?? 24 + _packed!.Length);

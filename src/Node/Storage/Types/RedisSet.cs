@@ -16,10 +16,14 @@ public sealed class RedisSet : RedisObject
     public const int MaxIntsetEntries = 512;
     public const int MaxListpackEntries = 128;
 
-    private long[]? _ints;      // intset: sorted, exactly sized
-    private byte[]? _packed;    // listpack
+    // One field for the three forms: long[] (intset, sorted, exactly sized), byte[] (listpack) or
+    // ByteTable; every reference costs 8 bytes per key.
+    private object _data = null!;
     private int _packedCount;
-    private ByteTable? _table;
+
+    private long[]? _ints => _data as long[];
+    private byte[]? _packed => _data as byte[];
+    private ByteTable? _table => _data as ByteTable;
 
     private RedisSet() { }
 
@@ -29,13 +33,13 @@ public sealed class RedisSet : RedisObject
     /// </summary>
     public static RedisSet Create(ReadOnlySpan<byte> first, int sizeHint)
     {
-        if (sizeHint <= MaxIntsetEntries && ArgParse.TryInt64(first, out _)) return new RedisSet { _ints = [] };
-        if (sizeHint <= MaxListpackEntries) return new RedisSet { _packed = [] };
-        return new RedisSet { _table = new ByteTable(withValues: false, sizeHint) };
+        if (sizeHint <= MaxIntsetEntries && ArgParse.TryInt64(first, out _)) return new RedisSet { _data = Array.Empty<long>() };
+        if (sizeHint <= MaxListpackEntries) return new RedisSet { _data = Array.Empty<byte>() };
+        return new RedisSet { _data = new ByteTable(withValues: false, sizeHint) };
     }
 
     /// <summary>The empty set STORE commands fill (Redis starts them as an intset).</summary>
-    public static RedisSet CreateEmpty() => new() { _ints = [] };
+    public static RedisSet CreateEmpty() => new() { _data = Array.Empty<long>() };
 
     public override string TypeName => "set";
     public override string EncodingName => _ints is not null ? "intset" : _packed is not null ? "listpack" : "hashtable";
@@ -70,7 +74,7 @@ public sealed class RedisSet : RedisObject
                 Array.Copy(ints, grown, at);
                 grown[at] = v;
                 Array.Copy(ints, at, grown, at + 1, ints.Length - at);
-                _ints = grown;
+                _data = grown;
                 if (grown.Length > MaxIntsetEntries) ToTable(grown.Length);
                 return true;
             }
@@ -83,7 +87,7 @@ public sealed class RedisSet : RedisObject
             if (Packed.Find(p, member, 1) >= 0) return false;
             if (_packedCount < MaxListpackEntries && member.Length <= Packed.MaxEntryLength)
             {
-                _packed = Packed.Append(p, member);
+                _data = Packed.Append(p, member);
                 _packedCount++;
                 return true;
             }
@@ -109,7 +113,7 @@ public sealed class RedisSet : RedisObject
         {
             var o = Packed.Find(p, member, 1);
             if (o < 0) return false;
-            _packed = Packed.Remove(p, o, 1);
+            _data = Packed.Remove(p, o, 1);
             _packedCount--;
             return true;
         }
@@ -122,7 +126,7 @@ public sealed class RedisSet : RedisObject
         var shrunk = new long[ints.Length - 1];
         Array.Copy(ints, shrunk, at);
         Array.Copy(ints, at + 1, shrunk, at, ints.Length - at - 1);
-        _ints = shrunk;
+        _data = shrunk;
     }
 
     /// <summary>Removes and returns a uniformly chosen member (the set must not be empty).</summary>
@@ -139,7 +143,7 @@ public sealed class RedisSet : RedisObject
         {
             var o = Packed.Seek(p, rng.Next(_packedCount));
             var m = Packed.At(p, o).ToArray();
-            _packed = Packed.Remove(p, o, 1);
+            _data = Packed.Remove(p, o, 1);
             _packedCount--;
             return m;
         }
@@ -177,9 +181,8 @@ public sealed class RedisSet : RedisObject
             buf[o] = (byte)n;
             o += 1 + n;
         }
-        _packed = buf;
+        _data = buf;
         _packedCount = ints.Length;
-        _ints = null;
     }
 
     private void ToTable(int sizeHint)
@@ -187,9 +190,7 @@ public sealed class RedisSet : RedisObject
         var t = new ByteTable(withValues: false, sizeHint);
         var e = GetEnumerator();
         while (e.MoveNext()) t.AddNew(e.Current.ToArray(), null);
-        _table = t;
-        _ints = null;
-        _packed = null;
+        _data = t;
         _packedCount = 0;
     }
 
@@ -255,10 +256,8 @@ public sealed class RedisSet : RedisObject
 
     public override RedisObject Clone() => new RedisSet
     {
-        _ints = (long[]?)_ints?.Clone(),
-        _packed = (byte[]?)_packed?.Clone(),
+        _data = _data is ByteTable t ? t.Clone() : ((Array)_data).Clone(),
         _packedCount = _packedCount,
-        _table = _table?.Clone(),
     };
 
     public override long MemoryUsage() =>
