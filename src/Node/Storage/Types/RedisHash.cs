@@ -182,5 +182,45 @@ public sealed class RedisHash : RedisObject
         _packedCount = _packedCount,
     };
 
+    /// <summary>
+    /// HSET commands of up to 128 pairs, in the hash's order. A hashtable-encoded hash small enough to
+    /// fit a listpack gets its first command padded (the first pair repeated) past 128 pairs, so the
+    /// rebuilt hash converts up front and reports the same encoding.
+    /// </summary>
+    public override int WriteRestore(ReadOnlySpan<byte> key, Resp.RespWriter w)
+    {
+        const int batch = MaxListpackEntries;
+        var total = Count;
+        var pad = _table is not null && total <= MaxListpackEntries ? MaxListpackEntries + 1 - total : 0;
+        var commands = 0;
+        var left = 0;
+        var first = true;
+        var e = GetEnumerator();
+        var written = 0;
+        while (e.MoveNext())
+        {
+            if (left == 0)
+            {
+                left = Math.Min(batch, total - written);
+                w.WriteArrayHeader(2 + 2 * (left + (first ? pad : 0)));
+                w.WriteBulk("HSET"u8);
+                w.WriteBulk(key);
+                if (first)
+                    for (var i = 0; i < pad; i++)
+                    {
+                        w.WriteBulk(e.Field);
+                        w.WriteBulk(e.Value);
+                    }
+                first = false;
+                commands++;
+            }
+            w.WriteBulk(e.Field);
+            w.WriteBulk(e.Value);
+            left--;
+            written++;
+        }
+        return commands;
+    }
+
     public override long MemoryUsage() => 40 + (_table?.MemoryUsage() ?? 24 + _packed!.Length);
 }

@@ -260,6 +260,46 @@ public sealed class RedisSet : RedisObject
         _packedCount = _packedCount,
     };
 
+    /// <summary>
+    /// SADD commands of up to 128 members, in the set's order (an intset's ascending order and a
+    /// listpack's order rebuild the same way). A hashtable-encoded set small enough for a smaller
+    /// encoding gets its first command padded (the first member repeated) past the intset/listpack
+    /// limit, so the rebuilt set converts up front and reports the same encoding.
+    /// </summary>
+    public override int WriteRestore(ReadOnlySpan<byte> key, Resp.RespWriter w)
+    {
+        const int batch = MaxListpackEntries;
+        var total = Count;
+        var commands = 0;
+        var left = 0;
+        var written = 0;
+        var first = true;
+        var e = GetEnumerator();
+        while (e.MoveNext())
+        {
+            if (left == 0)
+            {
+                left = Math.Min(batch, total - written);
+                var pad = 0;
+                if (first && _table is not null)
+                {
+                    var limit = ArgParse.TryInt64(e.Current, out _) ? MaxIntsetEntries : MaxListpackEntries;
+                    if (total <= limit) pad = limit + 1 - left;
+                }
+                w.WriteArrayHeader(2 + left + pad);
+                w.WriteBulk("SADD"u8);
+                w.WriteBulk(key);
+                for (var i = 0; i < pad; i++) w.WriteBulk(e.Current);
+                first = false;
+                commands++;
+            }
+            w.WriteBulk(e.Current);
+            left--;
+            written++;
+        }
+        return commands;
+    }
+
     public override long MemoryUsage() =>
         40 + (_ints is not null ? 24 + 8L * _ints.Length : _packed is not null ? 24 + _packed.Length : _table!.MemoryUsage());
 }
