@@ -14,6 +14,8 @@ public static class CommandRegistry
         Clustering.ClusterCommands.Register(t);
         Messaging.PubSubCommands.Register(t);
         SortedSets.SortedSetCommands.Register(t);
+        Hashes.HashCommands.Register(t);
+        Sets.SetCommands.Register(t);
         return t;
     }
 }
