@@ -61,7 +61,7 @@ public sealed partial class ClusterNode
             var liveVoters = config.Voters.Count(v => map.Find(v)?.State == MemberState.Up);
             var failedVoter = config.Voters.FirstOrDefault(v => map.Find(v) is null or { State: not MemberState.Up } && v != MyId);
             var candidate = config.Learners.FirstOrDefault(l => map.Find(l)?.State == MemberState.Up && IsReachable(l)
-                && _raft.MatchIndexOf(l) >= _raft.CommitIndex - 16);
+                && _raft.MatchIndexOf(l) > 0 && _raft.MatchIndexOf(l) >= _raft.CommitIndex - 16);
             if (failedVoter is not null && (candidate is not null || config.Voters.Count > target)) change = ConfigChange.RemoveVoter(failedVoter);
             else if (liveVoters < target && candidate is not null) change = ConfigChange.AddVoter(candidate);
         }

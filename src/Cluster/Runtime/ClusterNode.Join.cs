@@ -13,6 +13,7 @@ namespace QuorumCache.Cluster.Runtime;
 public sealed partial class ClusterNode
 {
     private IReadOnlyList<Member> _joinPeers = [];
+    private bool _joining;
 
     private async Task<(string ClusterId, List<Member> Peers)> JoinViaSeedsAsync(CancellationToken ct)
     {

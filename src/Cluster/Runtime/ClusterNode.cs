@@ -75,22 +75,28 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
         var state = _storage.Load();
         var fresh = state.CurrentTerm == 0 && state.Entries.Count == 0 && state.SnapshotMeta is null;
         _raft = new RaftNode(_options.Raft, _storage, this, new Random(), MyId, this);
-        if (fresh && _options.Join.Count == 0)
+        if (Identity.ClusterId is not null)
         {
-            Identity.SetClusterId(Identity.ClusterId ?? NodeIdentity.NewClusterId());
+            // Once a member, always a member of that cluster: never form a new one (even if the Raft state
+            // is empty because the node died before its first entry arrived). Reach the members this node
+            // last knew of so the leader's log can reach it; a node that never saw a map asks its seeds again.
+            _joinPeers = KnownPeers.Load(_options.DataDir).Where(m => m.Id != MyId).ToList();
+            _joining = fresh && _options.Join.Count > 0;
+        }
+        else if (_options.Join.Count == 0)
+        {
+            if (!fresh) throw new InvalidDataException("the data directory has Raft state but no cluster.id");
+            Identity.SetClusterId(NodeIdentity.NewClusterId());
             _raft.Bootstrap();
             IsBootstrapping = true;
             LogBootstrap(_log, MyId, Identity.ClusterId!);
         }
-        else if (fresh)
+        else
         {
             var (clusterId, peers) = await JoinViaSeedsAsync(ct).ConfigureAwait(false);
             Identity.SetClusterId(clusterId);
             _joinPeers = peers;
-        }
-        else if (Identity.ClusterId is null)
-        {
-            throw new InvalidDataException("the data directory has Raft state but no cluster.id");
+            _joining = true;
         }
         await StartBusAsync(Identity.ClusterId!, ct).ConfigureAwait(false);
         _loop = Task.Factory.StartNew(LoopAsync, TaskCreationOptions.LongRunning).Unwrap();
@@ -115,9 +121,10 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
         bus.SetHandler(BusChannel.Control, OnControlFrame);
         await bus.StartAsync(ct).ConfigureAwait(false);
         foreach (var m in _joinPeers) bus.SetPeerAddress(m.Id, m.Host, m.BusPort);
-        if (_joinPeers.Count > 0) _ = KeepJoiningAsync();
+        if (_joining) _ = KeepJoiningAsync();
         _bus = bus;
         _heartbeats = new HeartbeatMonitor(bus, new PhiAccrualFailureDetector(_options.FailureDetector), _time, _options.HeartbeatInterval);
+        _heartbeats.SetPeers(_joinPeers.Select(m => m.Id));
         _heartbeats.Start();
         BusReady?.Invoke(bus);
     }
@@ -241,6 +248,7 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
     /// <summary>Every node: keep bus addresses and heartbeat peers in step with the members.</summary>
     private void OnMapApplied(ClusterMap map)
     {
+        KnownPeers.Save(_options.DataDir, map);
         if (_bus is null) return;
         foreach (var m in map.Members.Values)
             if (m.Id != MyId) _bus.SetPeerAddress(m.Id, m.Host, m.BusPort);

@@ -11,7 +11,7 @@ namespace QuorumCache.Node.Storage.Types;
 /// towards larger encodings, as in Redis, and happen at the same points, so OBJECT ENCODING and the
 /// order of SMEMBERS for small sets match Redis.
 /// </summary>
-public sealed class RedisSet : RedisObject
+public sealed class RedisSet : RedisObject, IMemberSet
 {
     public const int MaxIntsetEntries = 512;
     public const int MaxListpackEntries = 128;
@@ -196,6 +196,13 @@ public sealed class RedisSet : RedisObject
 
     /// <summary>Members in the set's order (intset: ascending; listpack: insertion). Do not modify while enumerating.</summary>
     public Enumerator GetEnumerator() => new(this);
+
+    /// <summary>Lets sorted-set commands (ZUNION, ZINTER...) read a set as members with score 1.</summary>
+    public void ForEachMember(Action<byte[]> visit)
+    {
+        var e = GetEnumerator();
+        while (e.MoveNext()) visit(e.Current.ToArray());
+    }
 
     public ref struct Enumerator
     {
