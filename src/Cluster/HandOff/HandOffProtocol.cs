@@ -43,6 +43,15 @@ public sealed partial class HandOffProtocol
     private readonly ILogger _log;
     private readonly Dictionary<int, Outgoing> _out = new();
     private readonly Dictionary<int, Incoming> _in = new();
+    // Slots whose whole stream this node confirmed (the source will hand them over any moment);
+    // read by the router from client threads.
+    private readonly bool[] _sealedIn = new bool[Slots.HashSlot.Count];
+
+    /// <summary>
+    /// True when this node confirmed it holds everything of an incoming slot: until its map shows it as
+    /// the owner, commands for the slot should wait here instead of bouncing back to the source.
+    /// </summary>
+    public bool IsSealedIncoming(int slot) => Volatile.Read(ref _sealedIn[slot]);
     // Frames that arrived before this node applied the map entry announcing their hand-off.
     private readonly Dictionary<int, List<(string From, HandOffFrame Frame)>> _early = new();
 
@@ -105,6 +114,7 @@ public sealed partial class HandOffProtocol
         {
             if (map.Migrations.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag) continue;
             _in.Remove(slot);
+            Volatile.Write(ref _sealedIn[slot], false);
             if (map.PrimaryOf(slot) != me) _host.ClearSlot(slot); // aborted: drop the partial copy
         }
     }
@@ -159,7 +169,11 @@ public sealed partial class HandOffProtocol
                 i.Expect++;
                 break;
             case HandOffKind.Seal when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
-                if (i.Expect == f.Seq + 1) Send(from, f with { Kind = HandOffKind.AckSeal, Payload = default });
+                if (i.Expect == f.Seq + 1)
+                {
+                    Volatile.Write(ref _sealedIn[f.Slot], true);
+                    Send(from, f with { Kind = HandOffKind.AckSeal, Payload = default });
+                }
                 break;
             case HandOffKind.AckSnapshot when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && !o.Sealed:
                 o.Sealed = true;

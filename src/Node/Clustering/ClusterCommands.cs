@@ -88,6 +88,18 @@ public static partial class ClusterCommands
             case "links" when a.Count == 2:
                 Links(ctx, svc);
                 return;
+            case "qc-invite" when a.Count == 4:
+            {
+                if (!int.TryParse(a.GetString(3), out var p) || p is <= 0 or > 65535)
+                {
+                    ctx.Reply.WriteError("ERR invalid port");
+                    return;
+                }
+                var error = svc.AcceptInvite(a.GetString(2), p);
+                if (error is null) ctx.Reply.WriteOk();
+                else ctx.Reply.WriteError(error);
+                return;
+            }
             case "qc-fault" when a.Count >= 3:
                 Fault(ctx, svc);
                 return;

@@ -9,9 +9,20 @@ namespace QuorumCache.Node.Clustering;
 /// it still owns them: then CLUSTERDOWN), slots owned elsewhere answer MOVED, unassigned slots
 /// "Hash slot not served", and a slot paused for a hand-off holds the command.
 /// </summary>
-public sealed class ClusterRouter(ClusterNode node) : ISlotRouter
+public sealed class ClusterRouter : ISlotRouter
 {
+    private readonly ClusterNode node;
     private readonly TaskCompletionSource?[] _paused = new TaskCompletionSource?[HashSlot.Count];
+    private TaskCompletionSource _mapChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ClusterRouter(ClusterNode node)
+    {
+        this.node = node;
+        node.MapChanged += _ => Interlocked.Exchange(ref _mapChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Set once the hand-off machinery exists (it tells which incoming slots are complete).</summary>
+    public QuorumCache.Cluster.HandOff.HandOffProtocol? HandOff { get; set; }
 
     public RouteDecision Route(int slot, bool isWrite, ClientSession session)
     {
@@ -26,11 +37,15 @@ public sealed class ClusterRouter(ClusterNode node) : ISlotRouter
             if (Volatile.Read(ref _paused[slot]) is not null) return new RouteDecision(RouteKind.Hold);
             return node.CanServe ? RouteDecision.Local : new RouteDecision(RouteKind.ClusterDown);
         }
+        // This node already holds every write of the slot and the hand-over is being committed:
+        // wait for the map instead of sending the client back to the source.
+        if (HandOff?.IsSealedIncoming(slot) == true) return new RouteDecision(RouteKind.Hold);
         var owner = map.Find(group.Primary);
         return owner is null ? new RouteDecision(RouteKind.Unserved) : new RouteDecision(RouteKind.Moved, owner.Endpoint);
     }
 
-    public Task WhenSlotChanges(int slot) => Volatile.Read(ref _paused[slot])?.Task ?? Task.CompletedTask;
+    public Task WhenSlotChanges(int slot) =>
+        Volatile.Read(ref _paused[slot])?.Task ?? (HandOff?.IsSealedIncoming(slot) == true ? Volatile.Read(ref _mapChanged).Task : Task.CompletedTask);
 
     /// <summary>Stops serving a slot (its commands are held); called under the slot's lock.</summary>
     public void Pause(int slot) =>

@@ -31,13 +31,53 @@ public sealed partial class ClusterService : IAsyncDisposable
     public ClusterRouter Router { get; private set; } = null!;
     public SlotHandOff HandOff { get; private set; } = null!;
 
+    private int _boundPort;
+    private int? _busPort;
+    private readonly SemaphoreSlim _restart = new(1, 1);
+
+    /// <summary>
+    /// CLUSTER MEET from a member of another cluster: a node that is alone and holds no keys leaves its
+    /// own one-node cluster and joins through the inviter, as if started with --join.
+    /// Returns an error text, or null when the join has started.
+    /// </summary>
+    public string? AcceptInvite(string host, int port)
+    {
+        var map = Node.Map;
+        if (map.Members.Count > 1) return "ERR this node is already a member of a cluster with other nodes";
+        if (_server.Keyspace.Count > 0) return "ERR this node holds keys; only an empty node can be invited (use --join on a fresh data directory)";
+        _ = Task.Run(async () =>
+        {
+            await _restart.WaitAsync();
+            try
+            {
+                await Node.DisposeAsync();
+                foreach (var f in new[] { "cluster.id", "members.txt" })
+                    File.Delete(Path.Combine(_server.Options.DataDir, f));
+                var raft = Path.Combine(_server.Options.DataDir, "raft");
+                if (Directory.Exists(raft)) Directory.Delete(raft, recursive: true);
+                _server.Options.Join = [$"{host}:{port}"];
+                await StartAsync(_boundPort, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogInviteFailed(_log, ex);
+            }
+            finally
+            {
+                _restart.Release();
+            }
+        });
+        return null;
+    }
+
     public async Task StartAsync(int boundPort, CancellationToken ct)
     {
+        _boundPort = boundPort;
         var o = _server.Options;
         var c = o.Config;
         var host = o.AnnounceHost ?? o.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
         if (host is "0.0.0.0" or "::") host = "127.0.0.1";
-        var busPort = o.BusPort > 0 ? o.BusPort : o.Port > 0 ? o.Port + 10000 : FreePort();
+        var busPort = o.BusPort > 0 ? o.BusPort : o.Port > 0 ? o.Port + 10000 : _busPort ??= FreePort();
         const string cl = "quorumcache.cluster.";
         var options = new ClusterNodeOptions
         {
@@ -72,6 +112,7 @@ public sealed partial class ClusterService : IAsyncDisposable
         Node = new ClusterNode(options, _loggers, _server.Clock);
         Router = new ClusterRouter(Node);
         HandOff = new SlotHandOff(_server, Node, Router, _loggers.CreateLogger<SlotHandOff>());
+        Router.HandOff = HandOff.Protocol;
         _server.Router = Router;
         await Node.StartAsync(ct);
         LogStarted(_log, Node.MyId, host, boundPort, busPort);
@@ -90,6 +131,9 @@ public sealed partial class ClusterService : IAsyncDisposable
     {
         if (Node is not null) await Node.DisposeAsync();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "joining through CLUSTER MEET failed")]
+    private static partial void LogInviteFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "cluster node {NodeId} at {Host}:{Port}, bus port {BusPort}")]
     private static partial void LogStarted(ILogger logger, string nodeId, string host, int port, int busPort);
