@@ -55,6 +55,7 @@ public sealed class ClusterClient : IAsyncDisposable
         int port = _slotPort[slot] != 0 ? _slotPort[slot] : _seeds[0];
         bool asking = false;
         int redirects = 0;
+        var chain = new System.Text.StringBuilder().Append(port);
         while (true)
         {
             RespClient conn;
@@ -93,11 +94,12 @@ public sealed class ClusterClient : IAsyncDisposable
                 && TryParseRedirect(text, out var rslot, out var rport))
             {
                 if (++redirects > MaxRedirects)
-                    return new ClusterReply(ReplyStatus.Rejected, reply, $"too many redirects, last: {text}", redirects);
+                    return new ClusterReply(ReplyStatus.Rejected, reply, $"too many redirects (ports {chain}), last: {text}", redirects);
                 RedirectsFollowed++;
                 if (text[0] == 'M') _slotPort[rslot] = rport;
                 else asking = true;
                 port = rport;
+                chain.Append(text[0] == 'M' ? " -MOVED-> " : " -ASK-> ").Append(rport);
                 continue;
             }
             return new ClusterReply(Classify(text), reply, text, redirects);

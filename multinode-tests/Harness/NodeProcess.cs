@@ -21,6 +21,10 @@ public sealed class NodeProcess : IAsyncDisposable
     private StreamWriter? _log;
     private Process? _process;
     private volatile int _pid;
+    private volatile bool _expectingExit;
+
+    /// <summary>Exit codes of this node's runs so far, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<int> ExitCodes { get; } = new();
     private RespClient? _admin;
     private readonly SemaphoreSlim _adminGate = new(1, 1);
 
@@ -62,6 +66,7 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         if (State is NodeState.Running or NodeState.Paused) throw new InvalidOperationException($"{Name} is already running");
         Directory.CreateDirectory(DataDir);
+        _expectingExit = false;
         lock (_logGate)
         {
             _log ??= new StreamWriter(new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
@@ -82,6 +87,14 @@ public sealed class NodeProcess : IAsyncDisposable
         var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) WriteLogLine(e.Data); };
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) WriteLogLine("[stderr] " + e.Data); };
+        p.Exited += (_, _) =>
+        {
+            int code;
+            try { code = p.ExitCode; } catch (InvalidOperationException) { return; }
+            ExitCodes.Add(code);
+            WriteLogLine($"===== harness: process exited with code {code}{(code == 137 ? " (SIGKILL)" : "")}"
+                + (_expectingExit ? "" : " UNEXPECTEDLY (the harness did not stop it)"));
+        };
         if (!p.Start()) throw new InvalidOperationException($"cannot start {Name}");
         ProcessReaper.Register(p.Id, $"{Name} {Endpoint}");
         p.BeginOutputReadLine();
@@ -125,6 +138,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public async Task KillAsync()
     {
         var p = _process ?? throw new InvalidOperationException($"{Name} was never started");
+        _expectingExit = true;
         WriteLogLine("===== harness: kill -9");
         Posix.Signal(SafePid(p), Posix.SIGKILL);
         Posix.Signal(SafePid(p), Posix.SIGCONT);
@@ -155,6 +169,7 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         var p = _process ?? throw new InvalidOperationException($"{Name} was never started");
         if (State == NodeState.Paused) Resume();
+        _expectingExit = true;
         WriteLogLine("===== harness: SIGTERM");
         Posix.Signal(SafePid(p), Posix.SIGTERM);
         try
@@ -303,6 +318,7 @@ public sealed class NodeProcess : IAsyncDisposable
         var p = _process;
         if (p is not null && !p.HasExited)
         {
+            _expectingExit = true;
             Posix.Signal(SafePid(p), Posix.SIGKILL);
             Posix.Signal(SafePid(p), Posix.SIGCONT);
             try { await WaitExitAsync(p, TimeSpan.FromSeconds(10)).ConfigureAwait(false); }

@@ -30,8 +30,8 @@ public sealed class CheckedWorkloadSpecs(SharedClusterFixture fixture, ITestOutp
 
             using var stop = new CancellationTokenSource();
             var tasks = new[] { reg.RunAsync(stop.Token), set.RunAsync(stop.Token), ctr.RunAsync(stop.Token) };
-            await s.BarrierAsync("each workload completed 300 operations", TimeSpan.FromSeconds(40), _ =>
-                Task.FromResult(reg.Stats.Ok >= 300 && set.Stats.Ok >= 300 && ctr.Stats.Ok >= 300
+            await s.BarrierAsync("each workload completed 1000 operations", TimeSpan.FromSeconds(40), _ =>
+                Task.FromResult(reg.Stats.Ok >= 1000 && set.Stats.Ok >= 1000 && ctr.Stats.Ok >= 300
                     ? Observation.Yes() : Observation.No($"ok: registers {reg.Stats.Ok}, sets {set.Stats.Ok}, counters {ctr.Stats.Ok}")));
             await s.StepAsync("stop the workloads and read every set and counter once more", TimeSpan.FromSeconds(40), async _ =>
             {
