@@ -96,7 +96,7 @@ public sealed class NodeProcess : IAsyncDisposable
                 + (_expectingExit ? "" : " UNEXPECTEDLY (the harness did not stop it)"));
         };
         if (!p.Start()) throw new InvalidOperationException($"cannot start {Name}");
-        ProcessReaper.Register(p.Id, $"{Name} {Endpoint}");
+        ProcessReaper.Register(p.Id, DataDir);
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         _process = p;
@@ -341,7 +341,7 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         // Finalizer-safe: only a syscall on a pid we started and have not seen exit.
         int pid = _pid;
-        if (pid > 0 && ProcessReaper.IsRegistered(pid)) Posix.Signal(pid, Posix.SIGKILL);
+        if (pid > 0 && ProcessReaper.IsRegistered(pid) && ProcessReaper.IsOurs(pid, DataDir)) Posix.Signal(pid, Posix.SIGKILL);
     }
 
     public override string ToString() => $"{Name}({Endpoint}, {State}{(NodeId is null ? "" : ", " + NodeId[..8])})";

@@ -29,6 +29,13 @@ public static class ProcessReaper
 
     public static bool IsRegistered(int pid) => Live.ContainsKey(pid);
 
+    /// <summary>True if <paramref name="pid"/> still runs a command line containing <paramref name="marker"/> (its data directory).</summary>
+    public static bool IsOurs(int pid, string marker)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains(marker, StringComparison.Ordinal); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
     public static void Unregister(int pid) => Live.TryRemove(pid, out _);
 
     /// <summary>Pids registered and not yet known to have exited.</summary>
@@ -37,8 +44,10 @@ public static class ProcessReaper
     /// <summary>SIGKILLs (and SIGCONTs, in case they are stopped) every registered process.</summary>
     public static void KillAll()
     {
-        foreach (var pid in Live.Keys)
+        foreach (var (pid, marker) in Live)
         {
+            // pid_max may be small (32768): never signal a pid that was reused by someone else.
+            if (!IsOurs(pid, marker)) continue;
             Posix.Signal(pid, Posix.SIGKILL);
             Posix.Signal(pid, Posix.SIGCONT);
         }

@@ -217,7 +217,7 @@ public sealed class TestCluster : IAsyncDisposable
         _disposed = true;
         var pids = _nodes.Select(n => n.Pid).Where(p => p > 0).ToList();
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask())).ConfigureAwait(false);
-        var leftovers = pids.Where(Posix.IsAlive).ToList();
+        var leftovers = pids.Where(p => Posix.IsAlive(p) && ProcessReaper.IsOurs(p, Root)).ToList();
         leftovers.AddRange(await PgrepAsync(Root).ConfigureAwait(false));
         leftovers = leftovers.Distinct().ToList();
         foreach (var pid in leftovers) Posix.Signal(pid, Posix.SIGKILL);
