@@ -1,0 +1,99 @@
+using QuorumCache.MultiNode.Harness;
+using Xunit.Abstractions;
+
+namespace QuorumCache.MultiNode.Specs;
+
+/// <summary>Checks a formed cluster: one map everywhere, balanced slots, everyone healthy, one Raft leader.</summary>
+internal static class FormationChecks
+{
+    public static async Task AssertFormedAsync(Scenario s, IReadOnlyList<NodeProcess> nodes)
+    {
+        await s.BarrierAsync($"all nodes see {nodes.Count} members", TimeSpan.FromSeconds(10),
+            Conditions.AllSeeMembers(nodes, nodes.Count));
+
+        await s.StepAsync("every node reports the same CLUSTER SLOTS covering 16384 slots", TimeSpan.FromSeconds(10), async _ =>
+        {
+            string? first = null;
+            foreach (var n in nodes)
+            {
+                var reply = await n.CommandAsync("CLUSTER", "SLOTS");
+                Assert.Equal(16384, ClusterViews.SlotsCovered(reply));
+                var canon = ClusterViews.CanonicalSlots(reply);
+                first ??= canon;
+                Assert.Equal(first, canon);
+            }
+        });
+
+        await s.StepAsync("slots are balanced within one slot, nobody failed, cluster_state ok", TimeSpan.FromSeconds(10), async _ =>
+        {
+            foreach (var observer in nodes)
+            {
+                var lines = await TestCluster.NodesSeenByAsync(observer);
+                Assert.Equal(nodes.Count, lines.Count);
+                Assert.All(lines, l => Assert.False(l.IsFailed || l.IsSuspected, $"{observer.Name} flags {l.Id} {string.Join(',', l.Flags)}"));
+                Assert.Single(lines, l => l.IsMyself && l.Id == observer.NodeId);
+                var counts = lines.Select(l => l.SlotCount).ToArray();
+                Assert.Equal(16384, counts.Sum());
+                Assert.True(counts.Max() - counts.Min() <= 1, $"unbalanced slot counts seen by {observer.Name}: {string.Join(", ", counts)}");
+                var info = await TestCluster.InfoOfAsync(observer);
+                Assert.Equal("ok", info["cluster_state"]);
+                Assert.Equal(nodes.Count.ToString(), info["cluster_known_nodes"]);
+                Assert.Equal("1", info["cluster_can_serve"]);
+            }
+        });
+
+        await s.StepAsync("all nodes name the same Raft leader, one of them", TimeSpan.FromSeconds(10), async _ =>
+        {
+            var leaders = new HashSet<string>();
+            foreach (var n in nodes) leaders.Add((await TestCluster.InfoOfAsync(n))["cluster_raft_leader"]);
+            Assert.Single(leaders);
+            Assert.Contains(nodes, n => n.NodeId == leaders.First());
+        });
+
+        await s.StepAsync("a key written through one node is readable through every node (following MOVED)", TimeSpan.FromSeconds(15), async _ =>
+        {
+            var ports = nodes.Select(n => n.Port).ToArray();
+            for (int i = 0; i < nodes.Count; i++)
+            {
+                await using var writer = new ClusterClient(new[] { ports[i] });
+                var key = $"formation:{s.Seed}:{i}";
+                var w = await writer.ExecuteAsync(key, "SET", key, $"v{i}");
+                Assert.True(w.IsOk, $"SET via {nodes[i].Name}: {w}");
+                foreach (var reader in nodes)
+                {
+                    await using var c = new ClusterClient(new[] { reader.Port });
+                    var r = await c.ExecuteAsync(key, "GET", key);
+                    Assert.True(r.IsOk, $"GET via {reader.Name}: {r}");
+                    Assert.Equal($"v{i}", r.Value!.Text);
+                }
+            }
+        });
+    }
+}
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class FormationOfThreeSpec(SharedClusterFixture fixture, ITestOutputHelper output)
+{
+    [Fact]
+    public Task Three_nodes_form_one_balanced_cluster() =>
+        Scenario.RunAsync("formation of 3", output, s =>
+            FormationChecks.AssertFormedAsync(s, new[] { s.Role("A"), s.Role("B"), s.Role("C") }), fixture.Cluster);
+}
+
+public sealed class FormationOfFiveSpec(ITestOutputHelper output)
+{
+    [Fact]
+    public Task Five_nodes_form_one_balanced_cluster() =>
+        Scenario.RunAsync("formation of 5", output, async s =>
+        {
+            var names = new[] { "A", "B", "C", "D", "E" };
+            await s.StartClusterAsync(new ClusterOptions { Names = names, ReadyTimeout = TimeSpan.FromSeconds(120) });
+            await FormationChecks.AssertFormedAsync(s, names.Select(s.Role).ToArray());
+            await s.StepAsync("the metadata group has at most 5 voters and a leader", TimeSpan.FromSeconds(10), async _ =>
+            {
+                var info = await TestCluster.InfoOfAsync(s.Role("C"));
+                var voters = int.Parse(info["cluster_raft_voters"]);
+                Assert.InRange(voters, 3, 5);
+            });
+        });
+}
