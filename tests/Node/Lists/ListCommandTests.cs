@@ -381,7 +381,8 @@ public class ListCommandTests(NodeFixture node, RedisServerFixture redis) : ICla
             ["BLPOP", a, "-1"], ["BLPOP", a, "x"], ["BRPOP", a, "-inf"], ["BLPOP", a, "-0.5"], ["BLPOP", a, "nan"], ["BLPOP", a, " 1"], ["BLMOVE", a, b, "UP", "LEFT", "0"],
             ["BLMOVE", a, b, "LEFT", "LEFT", "-1"], ["BLMOVE", a, b, "UP", "LEFT", "x"], ["BRPOPLPUSH", a, b, "x"],
             ["BLMPOP", "x", "1", a, "LEFT"], ["BLMPOP", "0", "0", a, "LEFT"], ["BLMPOP", "-1", "0", a, "LEFT"], ["BLMPOP", "0", "1", a, "UP"],
-            ["BLMPOP", "0", "1", a, "LEFT", "COUNT", "0"], ["BLMPOP", "0", "2", a, "LEFT"], ["BLMPOP", "0", "1", a, "LEFT", "COUNT", "1", "X"],
+            ["BLMPOP", "0", "1", a, "LEFT", "COUNT", "0"], ["BLMPOP", "0", "2", a, b], ["BLMPOP", "0", "1", a, "LEFT", "COUNT", "1", "X"],
+            ["BLMPOP", "x", "1", a, "LEFT", "COUNT", "0"], ["BLMPOP", "x", "1", a, "LEFT", "FOO"], ["BLMPOP", "-1", "1", a, "RIGHT"],
         ];
         foreach (var c in cmds) await d.Same(c);
         await dispose();

@@ -70,13 +70,14 @@ public static partial class ListCommands
         var a = ctx.Args;
         if (ctx.ServingBlocked && !AnyList(ctx, 1, 1))
         {
-            ctx.Block(timeoutMs, 1, 1, BlockTimeoutReply.NullBulk);
+            ctx.Block(timeoutMs, 1, 1, BlockTimeoutReply.NullArray);
             return;
         }
         if (!ctx.TryGet<RedisList>(a[1], out var source)) return;
         if (source is null)
         {
-            if (!ctx.Block(timeoutMs, 1, 1, BlockTimeoutReply.NullBulk)) ctx.Reply.WriteNull();
+            // A timeout replies with a null array, as for every list block in Redis; inside MULTI it is a null bulk.
+            if (!ctx.Block(timeoutMs, 1, 1, BlockTimeoutReply.NullArray)) ctx.Reply.WriteNull();
             return;
         }
         if (!Move(ctx, source, fromHead, toHead)) return;
@@ -92,9 +93,5 @@ public static partial class ListCommands
         ctx.EndEffect();
     }
 
-    private static void BLMPop(CommandContext ctx)
-    {
-        if (!ctx.TryParseTimeout(1, out var timeoutMs)) return;
-        MPop(ctx, numKeysIndex: 2, blocking: true, timeoutMs);
-    }
+    private static void BLMPop(CommandContext ctx) => MPop(ctx, numKeysIndex: 2, blocking: true);
 }

@@ -14,7 +14,7 @@ public static partial class ListCommands
         t.Add("rpoplpush", 3, Write | DenyOom, 1, 2, 1, RPopLPush, Group, "write", "list", "slow");
         t.Add(new CommandDef
         {
-            Name = "lmpop", Arity = -4, Flags = Write, Handler = ctx => MPop(ctx, numKeysIndex: 1, blocking: false, timeoutMs: 0),
+            Name = "lmpop", Arity = -4, Flags = Write, Handler = ctx => MPop(ctx, numKeysIndex: 1, blocking: false),
             Keys = NumKeysFinder(1), Group = Group, Categories = ["write", "list", "slow"], Since = "7.0.0",
         });
     }
@@ -77,8 +77,9 @@ public static partial class ListCommands
     /// <summary>
     /// LMPOP and BLMPOP: <c>numkeys key... LEFT|RIGHT [COUNT n]</c> after <paramref name="numKeysIndex"/>.
     /// Pops from the first non-empty list; the effect is the equivalent <c>LPOP key n</c> / <c>RPOP key n</c>.
+    /// BLMPOP's timeout (argument 1) is parsed after everything else, as Redis does.
     /// </summary>
-    internal static void MPop(CommandContext ctx, int numKeysIndex, bool blocking, long timeoutMs)
+    internal static void MPop(CommandContext ctx, int numKeysIndex, bool blocking)
     {
         var a = ctx.Args;
         if (!ArgParse.TryInt64(a[numKeysIndex], out var numKeys) || numKeys < 1)
@@ -112,6 +113,8 @@ public static partial class ListCommands
             }
         }
         if (count == -1) count = 1;
+        long timeoutMs = 0;
+        if (blocking && !ctx.TryParseTimeout(1, out timeoutMs)) return;
         var keyCount = (int)numKeys;
         if (ctx.ServingBlocked && !AnyList(ctx, firstKey, keyCount))
         {
