@@ -127,6 +127,30 @@ public class RedisListTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal("quicklist", huge.EncodingName);
     }
 
+    [Theory]
+    [InlineData(3, 10, 0)]      // small listpack
+    [InlineData(500, 30, 0)]    // large quicklist, several RPUSH batches
+    [InlineData(80, 100, 35)]   // a quicklist shrunk into the 4-8 KB band: RPUSH alone would give a listpack
+    public void RestoreCommandsRebuildTheSameListAndEncoding(int count, int size, int popAfter)
+    {
+        var list = new RedisList();
+        for (var i = 0; i < count; i++) list.PushLast(B(i + new string('v', size)));
+        for (var i = 0; i < popAfter; i++) list.PopFirst();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var w = new QuorumCache.Resp.RespWriter(buffer);
+        var key = B("{r}list");
+        var commands = list.WriteRestore(key, w);
+        w.Commit();
+        var server = new QuorumCache.Node.Server.NodeServer(new QuorumCache.Node.Hosting.NodeOptions());
+        Assert.Equal(commands, server.Internal.Replay(new System.Buffers.ReadOnlySequence<byte>(buffer.WrittenMemory)));
+        var store = server.Keyspace[QuorumCache.Cluster.Slots.HashSlot.Of(key)];
+        Assert.True(store.TryGet(key, out var restored));
+        var copy = Assert.IsType<RedisList>(restored);
+        Assert.Equal(Items(list), Items(copy));
+        Assert.Equal(list.EncodingName, copy.EncodingName);
+        if (popAfter > 0) Assert.Equal("quicklist", copy.EncodingName);
+    }
+
     [Fact]
     public void ListpackEntrySizesFollowTheListpackFormat()
     {

@@ -212,6 +212,43 @@ public sealed class RedisList : RedisObject
         return total;
     }
 
+    /// <summary>
+    /// RPUSH batches of 128 elements. A "quicklist" that RPUSH alone would rebuild as a "listpack"
+    /// (between 4 and 8 KB: Redis's hysteresis) is first forced over the limit by a padding element
+    /// that an LPOP removes at the end, so the copy reports the same encoding.
+    /// </summary>
+    public override int WriteRestore(ReadOnlySpan<byte> key, Resp.RespWriter w)
+    {
+        const int batch = 128;
+        var commands = 0;
+        var pad = _quicklist && _listpackBytes <= ListpackSize.MaxBytes;
+        if (pad)
+        {
+            w.WriteArrayHeader(3);
+            w.WriteBulk("LPUSH"u8);
+            w.WriteBulk(key);
+            w.WriteBulk(new byte[ListpackSize.MaxBytes + 1]);
+            commands++;
+        }
+        for (var start = 0; start < _count; start += batch)
+        {
+            var n = Math.Min(batch, _count - start);
+            w.WriteArrayHeader(2 + n);
+            w.WriteBulk("RPUSH"u8);
+            w.WriteBulk(key);
+            for (var i = 0; i < n; i++) w.WriteBulk(_items[Physical(start + i)]);
+            commands++;
+        }
+        if (pad)
+        {
+            w.WriteArrayHeader(2);
+            w.WriteBulk("LPOP"u8);
+            w.WriteBulk(key);
+            commands++;
+        }
+        return commands;
+    }
+
     // ---------------- internals ----------------
 
     private int Physical(int index)
