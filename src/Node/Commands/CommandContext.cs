@@ -224,9 +224,15 @@ public sealed partial class CommandContext
     public bool TryParseTimeout(int index, out long timeoutMs)
     {
         timeoutMs = 0;
-        if (!ArgParse.TryDouble(Args[index], out var seconds) || double.IsInfinity(seconds) || seconds * 1000 > long.MaxValue / 2)
+        if (!ArgParse.TryDouble(Args[index], out var seconds))
         {
             Reply.WriteError("ERR timeout is not a float or out of range");
+            return false;
+        }
+        // Redis 7.2: too large for ms (inf included), or the deadline would overflow.
+        if (seconds * 1000 > long.MaxValue - (double)NowMs)
+        {
+            Reply.WriteError("ERR timeout is out of range");
             return false;
         }
         if (seconds < 0)

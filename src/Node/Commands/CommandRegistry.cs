@@ -16,6 +16,7 @@ public static class CommandRegistry
         SortedSets.SortedSetCommands.Register(t);
         Hashes.HashCommands.Register(t);
         Sets.SetCommands.Register(t);
+        Lists.ListCommands.Register(t);
         return t;
     }
 }

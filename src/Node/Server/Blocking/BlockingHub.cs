@@ -40,7 +40,8 @@ public sealed class BlockingHub : IReadyKeysHandler
             if (!list.Contains(bc)) list.AddLast(bc);
         }
         ctx.Session.PendingBlock = bc;
-        if (timeoutMs > 0)
+        // System timers take at most 0xfffffffe ms (about 49 days); a longer wait is treated as forever.
+        if (timeoutMs is > 0 and <= 0xfffffffe)
             bc.Timer = _server.Clock.CreateTimer(static s => { var (hub, c) = ((BlockingHub, BlockedClient))s!; hub.Expire(c); },
                 (this, bc), TimeSpan.FromMilliseconds(timeoutMs), Timeout.InfiniteTimeSpan);
     }

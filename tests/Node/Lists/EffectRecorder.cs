@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Text;
+using QuorumCache.Node.Commands;
+using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Server;
+using QuorumCache.Node.Storage.Types;
+using QuorumCache.Resp;
+using QuorumCache.Tests.Infrastructure;
+
+namespace QuorumCache.Tests.Node.Lists;
+
+/// <summary>An effect sink that keeps every committed effect batch in commit order.</summary>
+public sealed class EffectRecorder : IEffectSink
+{
+    private readonly Lock _gate = new();
+    private readonly ArrayBufferWriter<byte> _all = new();
+
+    public void Commit(int slot, ReadOnlySpan<byte> effects, int count)
+    {
+        lock (_gate) _all.Write(effects);
+    }
+
+    public byte[] Bytes()
+    {
+        lock (_gate) return _all.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The recorded effects decoded as argument lists.</summary>
+    public List<string[]> Commands()
+    {
+        var result = new List<string[]>();
+        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(Bytes()));
+        var args = new CommandBuffer();
+        while (RespCommandReader.TryRead(ref reader, args, RespLimits.Default))
+        {
+            var cmd = new string[args.Count];
+            for (var i = 0; i < args.Count; i++) cmd[i] = args.GetString(i);
+            result.Add(cmd);
+        }
+        return result;
+    }
+}
+
+/// <summary>A node of its own whose effects are recorded (the shared fixtures stay untouched).</summary>
+public sealed class RecordingNodeFixture : IAsyncLifetime
+{
+    public NodeFixture Node { get; } = new();
+    public EffectRecorder Recorder { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await Node.InitializeAsync();
+        Node.Server.Effects = Recorder;
+    }
+
+    public Task DisposeAsync() => Node.DisposeAsync();
+
+    /// <summary>Every key of a server rendered as text (lists element by element), sorted by key.</summary>
+    public static SortedDictionary<string, string> Dump(NodeServer server)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var store in server.Keyspace.Slots)
+        {
+            lock (store.Gate)
+            {
+                if (store.Count == 0) continue;
+                foreach (var (key, value) in store)
+                {
+                    result[Encoding.UTF8.GetString(key)] = value switch
+                    {
+                        RedisList l => "list:" + string.Join("|", Enumerable.Range(0, l.Count).Select(i => Encoding.UTF8.GetString(l[i]))),
+                        byte[] s => "string:" + Encoding.UTF8.GetString(s),
+                        var o => o.GetType().Name,
+                    };
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Replays everything recorded on a fresh server and returns its keyspace.</summary>
+    public SortedDictionary<string, string> Replayed()
+    {
+        var fresh = new NodeServer(new NodeOptions());
+        fresh.Internal.Replay(new ReadOnlySequence<byte>(Recorder.Bytes()));
+        return Dump(fresh);
+    }
+}
