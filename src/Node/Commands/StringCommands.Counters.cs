@@ -58,24 +58,25 @@ public static partial class StringCommands
     {
         var key = ctx.Args[1];
         if (!ctx.TryGet<byte[]>(key, out var old)) return;
-        double value = 0;
-        if (old is not null && (!ArgParse.TryDouble(old, out value) || double.IsInfinity(value)))
+        // Redis adds in 80-bit long double and prints "%.17Lf" trimmed; LongDouble does the same.
+        var value = default(LongDouble);
+        if (old is not null && !LongDouble.TryParse(old, out value))
         {
             ctx.Reply.WriteError(Errors.NotFloat);
             return;
         }
-        if (!ArgParse.TryDouble(ctx.Args[2], out var by) || double.IsInfinity(by))
+        if (!LongDouble.TryParse(ctx.Args[2], out var by))
         {
             ctx.Reply.WriteError(Errors.NotFloat);
             return;
         }
         value += by;
-        if (double.IsNaN(value) || double.IsInfinity(value))
+        if (value.IsInfinity)
         {
             ctx.Reply.WriteError(Errors.IncrNanOrInf);
             return;
         }
-        var text = System.Text.Encoding.ASCII.GetBytes(FormatHumanDouble(value));
+        var text = System.Text.Encoding.ASCII.GetBytes(value.ToHumanString());
         ctx.SetValue(key, text, keepTtl: true);
         ctx.Reply.WriteBulk(text);
         // The float addition is not replayed: the resulting value is (as Redis propagates it).
@@ -87,23 +88,5 @@ public static partial class StringCommands
             e.WriteBulk("KEEPTTL"u8);
             ctx.EndEffect();
         }
-    }
-
-    /// <summary>
-    /// INCRBYFLOAT's number format: plain decimal notation, no exponent, no trailing zeros,
-    /// the shortest digits that read back to the same double.
-    /// </summary>
-    public static string FormatHumanDouble(double value)
-    {
-        var r = value.ToString("R", CultureInfo.InvariantCulture);
-        if (!r.Contains('E')) return r;
-        var d = decimal.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var dec) ? dec.ToString(CultureInfo.InvariantCulture) : null;
-        if (d is not null)
-        {
-            if (d.Contains('.')) d = d.TrimEnd('0').TrimEnd('.');
-            return d;
-        }
-        // Beyond decimal's range: integral at this magnitude.
-        return new System.Numerics.BigInteger(value).ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -225,3 +225,54 @@ public class StringCommandTests(NodeFixture node, RedisServerFixture redis) : IC
         Assert.Equal("none", (await c.Run("TYPE", k)).Text);
     }
 }
+
+/// <summary>INCRBYFLOAT/HINCRBYFLOAT must give Redis's digits (it adds in 80-bit long double).</summary>
+public class FloatIncrementTests(NodeFixture node, RedisServerFixture redis) : IClassFixture<NodeFixture>, IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task RandomIncrementsMatchRedisDigitForDigit()
+    {
+        var d = new Differential(await node.ConnectAsync(), await redis.ConnectAsync());
+        var seed = Environment.TickCount;
+        var r = new Random(seed);
+        var k = NodeFixture.Key();
+        for (var i = 0; i < 300; i++)
+        {
+            var inc = r.Next(4) switch
+            {
+                0 => (r.NextDouble() * 1000 - 500).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                1 => r.Next(-100, 100) + "." + r.Next(0, 1000),
+                2 => r.Next(1, 9) + "e" + r.Next(-5, 6),
+                _ => "0." + r.Next(1, 10),
+            };
+            try
+            {
+                await d.Same("INCRBYFLOAT", k, inc);
+                await d.Same("HINCRBYFLOAT", k + "h", "f", inc);
+            }
+            catch (Exception ex)
+            {
+                throw new Exception($"seed {seed}, step {i}, increment {inc}: {ex.Message}", ex);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("inf")]
+    [InlineData("-inf")]
+    [InlineData("nan")]
+    [InlineData(" 1")]
+    [InlineData("1e400")]
+    [InlineData("1e-400")]
+    [InlineData("")]
+    public async Task EdgeIncrements(string inc)
+    {
+        var d = new Differential(await node.ConnectAsync(), await redis.ConnectAsync());
+        var k = NodeFixture.Key();
+        await d.Same("SET", k, "1");
+        await d.Same("INCRBYFLOAT", k, inc);
+        await d.Same("GET", k);
+        await d.Same("HSET", k + "h", "f", "1");
+        await d.Same("HINCRBYFLOAT", k + "h", "f", inc);
+    }
+}

@@ -57,8 +57,18 @@ public class EffectReplayTests
         string V() => r.Next(4) == 0 ? r.Next(-50, 50).ToString() : "v" + r.Next(30);
         string M() => "m" + r.Next(25);
         string F() => (r.NextDouble() * 10 - 5).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        return r.Next(40) switch
+        return r.Next(50) switch
         {
+            40 => ["RPUSH", K(), V(), V()],
+            41 => ["LPUSH", K(), V()],
+            42 => ["LPOP", K(), r.Next(1, 3).ToString()],
+            43 => ["RPOP", K()],
+            44 => ["LMOVE", K(), K(), r.Next(2) == 0 ? "LEFT" : "RIGHT", r.Next(2) == 0 ? "LEFT" : "RIGHT"],
+            45 => ["LTRIM", K(), r.Next(-3, 2).ToString(), r.Next(-2, 5).ToString()],
+            46 => ["LREM", K(), r.Next(-2, 2).ToString(), V()],
+            47 => ["LINSERT", K(), r.Next(2) == 0 ? "BEFORE" : "AFTER", V(), V()],
+            48 => ["LSET", K(), r.Next(-2, 2).ToString(), V()],
+            49 => ["LMPOP", "2", K(), K(), "RIGHT", "COUNT", "2"],
             0 => ["SET", K(), V()],
             1 => ["SET", K(), V(), "PX", r.Next(1, 100000).ToString()],
             2 => ["SET", K(), V(), "NX", "GET"],

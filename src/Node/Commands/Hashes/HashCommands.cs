@@ -190,31 +190,32 @@ public static partial class HashCommands
     private static void HIncrByFloat(CommandContext ctx)
     {
         var a = ctx.Args;
-        if (!ArgParse.TryDouble(a[3], out var by))
+        if (!LongDouble.TryParse(a[3], out var increment))
         {
             ctx.Reply.WriteError(Errors.NotFloat);
             return;
         }
-        if (double.IsInfinity(by))
+        if (increment.IsInfinity)
         {
             ctx.Reply.WriteError("ERR value is NaN or Infinity");
             return;
         }
         var key = a[1];
         if (!TryGetForWrite(ctx, key, out var hash, out var created)) return;
-        double value = 0;
-        if (hash.TryGet(a[2], out var old) && !ArgParse.TryDouble(old, out value))
+        var value = default(LongDouble);
+        if (hash.TryGet(a[2], out var old) && !LongDouble.TryParse(old, out value))
         {
             ctx.Reply.WriteError("ERR hash value is not a float");
             return;
         }
-        value += by;
-        if (double.IsNaN(value) || double.IsInfinity(value))
+        // Redis adds in 80-bit long double; so do we, to give the same digits.
+        value += increment;
+        if (value.IsInfinity)
         {
             ctx.Reply.WriteError(Errors.IncrNanOrInf);
             return;
         }
-        var text = System.Text.Encoding.ASCII.GetBytes(StringCommands.FormatHumanDouble(value));
+        var text = System.Text.Encoding.ASCII.GetBytes(value.ToHumanString());
         hash.Set(a[2], text);
         Commit(ctx, key, hash, created);
         ctx.Reply.WriteBulk(text);
