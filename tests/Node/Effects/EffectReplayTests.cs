@@ -5,6 +5,7 @@ using QuorumCache.Node.Hosting;
 using QuorumCache.Node.Server;
 using QuorumCache.Node.Storage;
 using QuorumCache.Resp;
+using QuorumCache.Tests.Infrastructure;
 
 namespace QuorumCache.Tests.Node.Effects;
 
@@ -16,18 +17,6 @@ namespace QuorumCache.Tests.Node.Effects;
 /// </summary>
 public class EffectReplayTests
 {
-    private sealed class Recorder : IEffectSink
-    {
-        public readonly ArrayBufferWriter<byte> All = new();
-        public int Count;
-
-        public void Commit(int slot, ReadOnlySpan<byte> effects, int count)
-        {
-            All.Write(effects);
-            Count += count;
-        }
-    }
-
     private static ClientSession Session(NodeServer server) =>
         new(1, new DiscardingPipeWriter(), server, "test", "test") { Authenticated = true };
 
@@ -120,7 +109,7 @@ public class EffectReplayTests
     {
         var rnd = new Random(seed);
         var source = new NodeServer(new NodeOptions());
-        var recorder = new Recorder();
+        var recorder = new EffectRecorder();
         source.Effects = recorder;
         var s = Session(source);
         var buf = new CommandBuffer();
@@ -137,7 +126,7 @@ public class EffectReplayTests
         Assert.True(recorder.Count > operations / 4, $"only {recorder.Count} effects recorded (seed {seed})");
 
         var replica = new NodeServer(new NodeOptions());
-        var applied = replica.Internal.Replay(new ReadOnlySequence<byte>(recorder.All.WrittenMemory));
+        var applied = replica.Internal.Replay(new ReadOnlySequence<byte>(recorder.Bytes()));
         Assert.Equal(recorder.Count, applied);
 
         var expected = Dump(source);
@@ -152,7 +141,7 @@ public class EffectReplayTests
     public void NondeterministicCommandsAreRecordedAsTheirOutcome()
     {
         var source = new NodeServer(new NodeOptions());
-        var recorder = new Recorder();
+        var recorder = new EffectRecorder();
         source.Effects = recorder;
         var s = Session(source);
         var buf = new CommandBuffer();
@@ -160,7 +149,7 @@ public class EffectReplayTests
         Run(source, s, buf, "SPOP", "{x}s");
         Run(source, s, buf, "SET", "{x}t", "1", "EX", "100");
         Run(source, s, buf, "INCRBYFLOAT", "{x}f", "0.5");
-        var text = Encoding.UTF8.GetString(recorder.All.WrittenSpan);
+        var text = Encoding.UTF8.GetString(recorder.Bytes());
         Assert.DoesNotContain("SPOP", text);
         Assert.Contains("SREM", text);
         Assert.Contains("PXAT", text);

@@ -162,7 +162,7 @@ public class HashPropertyTests(NodeFixture node) : IClassFixture<NodeFixture>
         await own.InitializeAsync();
         try
         {
-            var sink = new RecordingSink();
+            var sink = new EffectRecorder();
             own.Server.Effects = sink;
             await using var c = await own.ConnectAsync();
             var k = NodeFixture.Key("h");

@@ -9,38 +9,6 @@ using QuorumCache.Tests.Infrastructure;
 
 namespace QuorumCache.Tests.Node.Lists;
 
-/// <summary>An effect sink that keeps every committed effect batch in commit order.</summary>
-public sealed class EffectRecorder : IEffectSink
-{
-    private readonly Lock _gate = new();
-    private readonly ArrayBufferWriter<byte> _all = new();
-
-    public void Commit(int slot, ReadOnlySpan<byte> effects, int count)
-    {
-        lock (_gate) _all.Write(effects);
-    }
-
-    public byte[] Bytes()
-    {
-        lock (_gate) return _all.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The recorded effects decoded as argument lists.</summary>
-    public List<string[]> Commands()
-    {
-        var result = new List<string[]>();
-        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(Bytes()));
-        var args = new CommandBuffer();
-        while (RespCommandReader.TryRead(ref reader, args, RespLimits.Default))
-        {
-            var cmd = new string[args.Count];
-            for (var i = 0; i < args.Count; i++) cmd[i] = args.GetString(i);
-            result.Add(cmd);
-        }
-        return result;
-    }
-}
-
 /// <summary>A node of its own whose effects are recorded (the shared fixtures stay untouched).</summary>
 public sealed class RecordingNodeFixture : IAsyncLifetime
 {

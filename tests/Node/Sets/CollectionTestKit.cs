@@ -61,52 +61,6 @@ public sealed class Pair(RespClient ours, RespClient redis) : IAsyncDisposable
     }
 }
 
-/// <summary>Collects every effect a server commits, in order.</summary>
-public sealed class RecordingSink : IEffectSink
-{
-    private readonly ArrayBufferWriter<byte> _bytes = new();
-    private readonly Lock _gate = new();
-
-    public int Count { get; private set; }
-
-    public void Commit(int slot, ReadOnlySpan<byte> effects, int count)
-    {
-        lock (_gate)
-        {
-            _bytes.Write(effects);
-            Count += count;
-        }
-    }
-
-    public byte[] Snapshot()
-    {
-        lock (_gate) return _bytes.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The effects as commands (argument strings), for assertions.</summary>
-    public List<string[]> Commands()
-    {
-        var list = new List<string[]>();
-        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(Snapshot()));
-        var args = new CommandBuffer();
-        while (RespCommandReader.TryRead(ref reader, args, RespLimits.Default))
-        {
-            var cmd = new string[args.Count];
-            for (var i = 0; i < args.Count; i++) cmd[i] = args.GetString(i);
-            list.Add(cmd);
-        }
-        return list;
-    }
-
-    /// <summary>A fresh server with every recorded effect replayed.</summary>
-    public NodeServer ReplayOnFreshServer()
-    {
-        var fresh = new NodeServer(new NodeOptions());
-        fresh.Internal.Replay(new ReadOnlySequence<byte>(Snapshot()));
-        return fresh;
-    }
-}
-
 /// <summary>Reads values straight from a server's keyspace (for replayed servers, which have no listener).</summary>
 public static class Stored
 {

@@ -9,7 +9,7 @@ namespace QuorumCache.Tests.Node.Sets;
 public sealed class SetEffectTests : IAsyncLifetime
 {
     private readonly NodeFixture _node = new();
-    private readonly RecordingSink _sink = new();
+    private readonly EffectRecorder _sink = new();
 
     public async Task InitializeAsync()
     {

@@ -13,23 +13,6 @@ namespace QuorumCache.Tests.Node.SortedSets;
 /// </summary>
 public class ZSetEffectTests(NodeFixture node) : IClassFixture<NodeFixture>
 {
-    private sealed class Recorder : IEffectSink
-    {
-        public readonly List<byte[]> Batches = [];
-        public readonly List<string> Commands = [];
-
-        public void Commit(int slot, ReadOnlySpan<byte> effects, int count)
-        {
-            lock (Batches)
-            {
-                Batches.Add(effects.ToArray());
-                var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(effects.ToArray()));
-                var args = new CommandBuffer();
-                while (RespCommandReader.TryRead(ref reader, args, RespLimits.Default)) Commands.Add(args.ToString());
-            }
-        }
-    }
-
     private static async Task<string> Dump(RespClient c, params string[] keys)
     {
         var sb = new StringBuilder();
@@ -51,7 +34,7 @@ public class ZSetEffectTests(NodeFixture node) : IClassFixture<NodeFixture>
 
     private async Task<(string Before, string After, List<string> Commands)> RecordAndReplay(Func<RespClient, Task> work, params string[] keys)
     {
-        var rec = new Recorder();
+        var rec = new EffectRecorder();
         await using var c = await node.ConnectAsync();
         node.Server.Effects = rec;
         try
@@ -64,9 +47,9 @@ public class ZSetEffectTests(NodeFixture node) : IClassFixture<NodeFixture>
         }
         var before = await Dump(c, keys);
         foreach (var k in keys) await c.Run("DEL", k);
-        foreach (var batch in rec.Batches) node.Server.Internal.Replay(new ReadOnlySequence<byte>(batch));
+        node.Server.Internal.Replay(new ReadOnlySequence<byte>(rec.Bytes()));
         var after = await Dump(c, keys);
-        return (before, after, rec.Commands);
+        return (before, after, rec.Commands().Select(c => string.Join(' ', c)).ToList());
     }
 
     [Fact]
