@@ -106,10 +106,10 @@ public class ClusterCommandTests
     {
         var samples = EveryOp().Select(r => ((ClusterCommand)r[0]).Encode()).ToList();
         var map = MapKit.Bootstrapped(MapKit.Id(1)).Map;
-        for (var seed = 1; seed <= 5; seed++)
+        for (var seed = 1; seed <= 3; seed++)
         {
             var rng = new Random(seed);
-            for (var i = 0; i < 4000; i++)
+            for (var i = 0; i < 3000; i++)
                 FuzzOne(rng, seed, i, samples, map);
         }
     }

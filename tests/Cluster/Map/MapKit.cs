@@ -62,12 +62,10 @@ internal sealed class MapKit
         {
             var e = expected[s];
             var a = actual[s];
-            if (e is null || a is null)
-            {
-                Assert.True(e is null && a is null, $"slot {s}: {e} vs {a}");
-                continue;
-            }
-            Assert.True(e.Primary == a.Primary && e.Epoch == a.Epoch && e.Replicas.SequenceEqual(a.Replicas), $"slot {s}: {e} vs {a}");
+            var same = e is null || a is null
+                ? e is null && a is null
+                : e.Primary == a.Primary && e.Epoch == a.Epoch && e.Replicas.SequenceEqual(a.Replicas);
+            if (!same) Assert.Fail($"slot {s}: {e} vs {a}");
         }
     }
 }
