@@ -403,4 +403,55 @@ internal sealed class ClusterSim
         if (_planVersion != map.Version) return false;
         return _plan.Count == 0;
     }
+
+    // ---- scripting, for tests that drive one exact interleaving ----
+
+    public IReadOnlyList<string> MemberIds => Committed.Members.Keys.ToList();
+
+    public SimNode Node(string id) => _nodes[id];
+
+    public bool WriteAt(string node, string key, int slot)
+    {
+        if (_nodes[node].Write(key, slot) != SimNode.WriteResult.Acked) return false;
+        _acked.Add(key, slot);
+        return true;
+    }
+
+    public void BeginMove(int slot, string from, string to)
+    {
+        Now++;
+        Commit(new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = [(slot, from)], Source = from, Target = to, TimeMs = Now });
+    }
+
+    public void AbortMove(int slot, string from, string to) =>
+        Commit(new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = [(slot, from)], Source = from, Target = to });
+
+    public void CatchUpAll()
+    {
+        foreach (var id in Committed.Members.Keys.ToList()) CatchUp(_nodes[id], all: true);
+    }
+
+    public int InFlight(string from, string to) => _links.TryGetValue((from, to), out var q) ? q.Count : 0;
+
+    public void DeliverAll(string from, string to)
+    {
+        if (!_links.TryGetValue((from, to), out var q)) return;
+        while (q.Count > 0) _nodes[to].OnFrame(from, q.Dequeue());
+    }
+
+    public void BreakLink(string from, string to)
+    {
+        if (_links.TryGetValue((from, to), out var q)) q.Clear();
+    }
+
+    public void Advance(long ms)
+    {
+        Now += ms;
+        foreach (var id in Committed.Members.Keys.ToList()) _nodes[id].OnTick(Now);
+    }
+
+    public void DeliverProposals()
+    {
+        while (_proposals.Any(p => p.Value.Count > 0)) DeliverProposal();
+    }
 }
