@@ -188,7 +188,7 @@ public class ClusterMapStateMachineTests
     [Fact]
     public void Random_logs_keep_epochs_increasing_per_slot_change_and_snapshots_exact()
     {
-        for (var seed = 1; seed <= 20; seed++)
+        for (var seed = 1; seed <= 12; seed++)
         {
             var rng = new Random(seed);
             var ids = Enumerable.Range(1, 6).Select(MapKit.Id).ToList();
@@ -225,7 +225,11 @@ public class ClusterMapStateMachineTests
     {
         string Any() => ids[rng.Next(ids.Count)];
         List<int> SomeSlots(int max) => Enumerable.Range(0, rng.Next(1, max)).Select(_ => rng.Next(HashSlot.Count)).Distinct().ToList();
-        List<int> OwnedBy(string id) => map.SlotsOf(id).OrderBy(_ => rng.Next()).Take(rng.Next(1, 30)).ToList();
+        List<int> OwnedBy(string id)
+        {
+            var owned = map.SlotsOf(id);
+            return owned.Count == 0 ? [] : Enumerable.Range(0, rng.Next(1, 30)).Select(_ => owned[rng.Next(owned.Count)]).Distinct().ToList();
+        }
         var (from, to) = (Any(), Any());
         switch (rng.Next(9))
         {
