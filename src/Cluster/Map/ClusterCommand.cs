@@ -78,7 +78,12 @@ public sealed record ClusterCommand
             var n = r.ReadInt32();
             if (n < 0 || n > QuorumCache.Cluster.Slots.HashSlot.Count) throw new InvalidDataException("bad slot count");
             var slots = new List<(int, string)>(n);
-            for (var i = 0; i < n; i++) slots.Add((r.ReadInt16(), r.ReadString()));
+            for (var i = 0; i < n; i++)
+            {
+                int slot = r.ReadInt16();
+                if (slot < 0 || slot >= QuorumCache.Cluster.Slots.HashSlot.Count) throw new InvalidDataException("bad slot number");
+                slots.Add((slot, r.ReadString()));
+            }
             return new ClusterCommand
             {
                 Op = op, ClusterId = clusterId, Member = member, NodeId = nodeId, State = state, Slots = slots,
@@ -88,6 +93,11 @@ public sealed record ClusterCommand
         catch (EndOfStreamException)
         {
             throw new InvalidDataException("truncated cluster command");
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            // BinaryReader: a malformed 7-bit length (FormatException) or a negative string length (IOException).
+            throw new InvalidDataException("malformed cluster command: " + ex.Message);
         }
     }
 

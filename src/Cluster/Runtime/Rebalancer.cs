@@ -20,6 +20,7 @@ public static class Rebalancer
         var up = map.Members.Values.Where(m => m.State == MemberState.Up).Select(m => m.Id).ToList(); // sorted by id
         if (up.Count == 0) return moves;
         var counts = map.SlotCounts();
+        ProjectHandOffs(map, counts);
         // Slots nobody owns (their owner was removed) are assigned without moving data.
         var unowned = new List<int>();
         for (var s = 0; s < HashSlot.Count; s++)
@@ -66,5 +67,21 @@ public static class Rebalancer
             }
         }
         return moves;
+    }
+
+    /// <summary>
+    /// Counts every hand-off in flight as done (its slot is its target's already). The coordinator re-plans
+    /// while hand-offs run; without this a donor's excess would be planned again with other slots and the
+    /// receivers would overshoot, then give slots back. Hand-offs the coordinator will abort (a side not
+    /// Up, or a leaving target) are not counted.
+    /// </summary>
+    private static void ProjectHandOffs(ClusterMap map, Dictionary<string, int> counts)
+    {
+        foreach (var mig in map.Migrations.Values)
+        {
+            if (map.Find(mig.Source)?.State is not (MemberState.Up or MemberState.Leaving) || map.Find(mig.Target)?.State != MemberState.Up) continue;
+            counts[mig.Source]--;
+            counts[mig.Target]++;
+        }
     }
 }

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using QuorumCache.Tests.Cluster.Rebalancing.Sim;
+using Xunit.Abstractions;
+
+namespace QuorumCache.Tests.Cluster.Rebalancing;
+
+public class RebalancingSimulationTests(ITestOutputHelper output)
+{
+    private sealed record Outcome(int Seed, string? Failure, int Acked, int Entries, int Completions, int Aborts);
+
+    /// <summary>Runs the seeds on every core; each seed is deterministic on its own.</summary>
+    private List<Outcome> RunSeeds(IEnumerable<int> seeds, Func<int, SimOptions> options)
+    {
+        var results = new ConcurrentBag<Outcome>();
+        var sw = Stopwatch.StartNew();
+        Parallel.ForEach(seeds, seed =>
+        {
+            var sim = new ClusterSim(options(seed));
+            try
+            {
+                sim.Run();
+                results.Add(new Outcome(seed, null, sim.Acked, sim.Entries, sim.Completions, sim.Aborts));
+            }
+            catch (Exception ex) when (ex is SimFailure or Xunit.Sdk.XunitException)
+            {
+                results.Add(new Outcome(seed, ex.Message, sim.Acked, sim.Entries, sim.Completions, sim.Aborts));
+            }
+        });
+        var list = results.OrderBy(r => r.Seed).ToList();
+        output.WriteLine($"{list.Count} seeds in {sw.ElapsedMilliseconds} ms: {list.Sum(r => r.Acked)} writes acknowledged, " +
+            $"{list.Sum(r => r.Entries)} entries, {list.Sum(r => r.Completions)} hand-offs completed, {list.Sum(r => r.Aborts)} aborted");
+        return list;
+    }
+
+    private static void AssertAllPassed(List<Outcome> outcomes)
+    {
+        var failed = outcomes.Where(o => o.Failure is not null).ToList();
+        Assert.True(failed.Count == 0, $"{failed.Count} seeds failed; first: {failed.FirstOrDefault()?.Failure}");
+        // The runs did exercise what they claim to.
+        Assert.True(outcomes.Sum(o => o.Acked) > outcomes.Count * 50, "too few writes");
+        Assert.True(outcomes.Sum(o => o.Completions) > 0 && outcomes.Sum(o => o.Aborts) > 0, "no hand-off completed or aborted");
+    }
+
+    /// <summary>QC_SIM_SEEDS overrides the seed count (e.g. 5000 for a long local run).</summary>
+    private static int SeedCount(int ci) =>
+        int.TryParse(Environment.GetEnvironmentVariable("QC_SIM_SEEDS"), out var n) && n > 0 ? n : ci;
+
+    private static SimOptions Varied(int seed) => new()
+    {
+        Seed = seed,
+        InitialNodes = 1 + seed % 3,
+        MaxJoins = 1 + seed % 2,
+        MaxLeaves = seed % 2,
+    };
+
+    [Fact]
+    public void Random_joins_leaves_writes_and_aborts_lose_nothing_and_end_balanced()
+    {
+        AssertAllPassed(RunSeeds(Enumerable.Range(1, SeedCount(200)), Varied));
+    }
+
+    [Fact]
+    public void Frequent_aborts_at_every_phase_lose_nothing()
+    {
+        AssertAllPassed(RunSeeds(Enumerable.Range(1000, SeedCount(40)), seed => Varied(seed) with { AbortWeight = 25 }));
+    }
+
+    [Fact]
+    public void Small_concurrency_limit_still_converges()
+    {
+        AssertAllPassed(RunSeeds(Enumerable.Range(2000, SeedCount(20)), seed => Varied(seed) with { MaxConcurrent = 300, ChaosSteps = 800 }));
+    }
+
+    [Fact]
+    public void Link_breaks_lose_nothing_with_continuous_sequence_numbers()
+    {
+        AssertAllPassed(RunSeeds(Enumerable.Range(3000, SeedCount(40)), seed => Varied(seed) with { DropWeight = 4, ContinuousSequence = true }));
+    }
+}
