@@ -127,16 +127,16 @@ public sealed partial class HandOffProtocol
         SendSnapshot(o);
     }
 
-    /// <summary>Snapshot and forward (again): the stream restarts at 1 after each snapshot.</summary>
+    /// <summary>
+    /// Snapshot and forward (again). Numbering never restarts: a snapshot carries the number of the last
+    /// write it contains, so a write lost together with a resent snapshot shows up as a gap at the target
+    /// (which then never confirms the seal) instead of passing unnoticed.
+    /// </summary>
     private void SendSnapshot(Outgoing o)
     {
         o.SnapshotSentMs = _node.NowMs;
         _host.StartForwarding(o.Slot,
-            snapshot =>
-            {
-                o.NextSeq = 0;
-                Send(o.Target, new HandOffFrame(HandOffKind.Snapshot, o.Slot, o.Tag, 0, snapshot));
-            },
+            snapshot => Send(o.Target, new HandOffFrame(HandOffKind.Snapshot, o.Slot, o.Tag, o.NextSeq, snapshot)),
             effects => Send(o.Target, new HandOffFrame(HandOffKind.Effects, o.Slot, o.Tag, ++o.NextSeq, effects)));
     }
 
@@ -155,7 +155,7 @@ public sealed partial class HandOffProtocol
             case HandOffKind.Snapshot when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
                 _host.ClearSlot(f.Slot);
                 _host.Apply(f.Slot, f.Payload);
-                i.Expect = 1;
+                i.Expect = f.Seq + 1;
                 Send(from, f with { Kind = HandOffKind.AckSnapshot, Payload = default });
                 break;
             case HandOffKind.Effects when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
@@ -192,21 +192,21 @@ public sealed partial class HandOffProtocol
     {
         // Completion requests go out in one entry per target; a request can be lost in a leader
         // change, so it is repeated until the map moves on.
-        var due = new Dictionary<string, List<(int, string)>>();
+        var due = new Dictionary<(string Target, long Tag), List<(int, string)>>();
         foreach (var o in _out.Values)
         {
             if (o.CompleteRequestedMs == 0 || (o.CompleteRequestedMs > 0 && now - o.CompleteRequestedMs > 1000))
             {
                 o.CompleteRequestedMs = now;
-                if (!due.TryGetValue(o.Target, out var list)) due[o.Target] = list = [];
+                if (!due.TryGetValue((o.Target, o.Tag), out var list)) due[(o.Target, o.Tag)] = list = [];
                 list.Add((o.Slot, o.Target));
             }
             // No acknowledgement of the snapshot (lost in a reconnect): send a fresh one.
             else if (!o.Sealed && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
         }
         _completeDue = false;
-        foreach (var (target, slots) in due)
-            _node.Propose(new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = slots, Source = _node.MyId, Target = target });
+        foreach (var ((target, tag), slots) in due)
+            _node.Propose(new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = slots, Source = _node.MyId, Target = target, TimeMs = tag });
     }
 
     /// <summary>True when completions are waiting for the next tick.</summary>

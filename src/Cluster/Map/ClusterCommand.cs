@@ -28,6 +28,10 @@ public sealed record ClusterCommand
     public IReadOnlyList<(int Slot, string Primary)> Slots { get; init; } = [];
     public string Source { get; init; } = "";
     public string Target { get; init; } = "";
+    /// <summary>
+    /// BeginMigration: the attempt's tag (the leader's clock when it decided). Complete/AbortMigration:
+    /// the tag of the attempt they are for (0 = any attempt, for tools and tests).
+    /// </summary>
     public long TimeMs { get; init; }
 
     public byte[] Encode()

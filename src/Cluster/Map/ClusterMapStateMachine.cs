@@ -65,13 +65,17 @@ public static class ClusterMapStateMachine
                 foreach (var (slot, _) in cmd.Slots)
                 {
                     if (!migrations.TryGetValue(slot, out var mig) || mig.Target != cmd.Target || mig.Source != cmd.Source) continue;
+                    // A completion names its attempt (the BeginMigration time): a late one for an aborted
+                    // attempt must not complete a newer attempt whose target has not loaded the slot yet.
+                    if (cmd.TimeMs != 0 && cmd.TimeMs != mig.StartedAtMs) continue;
                     migrations = migrations.Remove(slot);
                     Slots()[slot] = SlotGroup.Of(mig.Target, ++epoch);
                 }
                 break;
             case ClusterOp.AbortMigration:
                 foreach (var (slot, _) in cmd.Slots)
-                    if (migrations.TryGetValue(slot, out var mig) && mig.Source == cmd.Source && mig.Target == cmd.Target)
+                    if (migrations.TryGetValue(slot, out var mig) && mig.Source == cmd.Source && mig.Target == cmd.Target
+                        && (cmd.TimeMs == 0 || cmd.TimeMs == mig.StartedAtMs))
                         migrations = migrations.Remove(slot);
                 break;
             default:

@@ -107,6 +107,7 @@ public sealed partial class ClusterNode
                 if (ProposeOnce($"abort:{mig.Slot}", now, new ClusterCommand
                     {
                         Op = ClusterOp.AbortMigration, Slots = [(mig.Slot, mig.Source)], Source = mig.Source, Target = mig.Target,
+                        TimeMs = mig.StartedAtMs,
                     }))
                     LogAbortMigration(_log, mig.Slot, mig.Source, mig.Target, stuck ? "timed out" : "a side is not up");
             }

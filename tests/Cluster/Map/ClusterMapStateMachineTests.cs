@@ -145,21 +145,26 @@ public class ClusterMapStateMachineTests
     }
 
     /// <summary>
-    /// KNOWN FLAW (reported): CompleteMigration does not name the attempt (its BeginMigration time), so a
-    /// completion of an aborted attempt that reaches the log late completes a later attempt of the same
-    /// (slot, source, target) before that attempt's target has loaded the slot. This test pins today's
-    /// behaviour; when the command carries the attempt and the state machine checks it, invert the last assert.
+    /// A completion names its attempt (the BeginMigration time): a late completion of an aborted attempt
+    /// must not complete a newer attempt of the same (slot, source, target) whose target has not loaded the
+    /// slot yet; the completion of the current attempt does. Aborts are fenced the same way.
     /// </summary>
     [Fact]
-    public void Known_flaw_a_stale_completion_completes_a_newer_attempt()
+    public void A_stale_completion_or_abort_does_not_touch_a_newer_attempt()
     {
         var kit = MapKit.Bootstrapped(A);
         kit.Add(B);
         kit.Begin([9], A, B, timeMs: 100);
-        kit.Abort([9], A, B);
+        kit.Abort([9], A, B, attempt: 100);
         kit.Begin([9], A, B, timeMs: 200);
-        var map = kit.Complete([9], A, B); // the completion requested for the attempt of time 100
+        var map = kit.Complete([9], A, B, attempt: 100); // requested for the aborted attempt
+        Assert.Equal(A, map.PrimaryOf(9));
+        Assert.True(map.Migrations.ContainsKey(9));
+        map = kit.Abort([9], A, B, attempt: 100);
+        Assert.True(map.Migrations.ContainsKey(9));
+        map = kit.Complete([9], A, B, attempt: 200);
         Assert.Equal(B, map.PrimaryOf(9));
+        Assert.False(map.Migrations.ContainsKey(9));
     }
 
     [Fact]

@@ -36,11 +36,12 @@ internal sealed class MapKit
     public ClusterMap Begin(IEnumerable<int> slots, string from, string to, long timeMs = 1) =>
         Apply(new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = slots.Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = timeMs });
 
-    public ClusterMap Complete(IEnumerable<int> slots, string from, string to) =>
-        Apply(new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = slots.Select(s => (s, to)).ToList(), Source = from, Target = to });
+    /// <summary>CompleteMigration; <paramref name="attempt"/> is the BeginMigration time it is for (0 = any).</summary>
+    public ClusterMap Complete(IEnumerable<int> slots, string from, string to, long attempt = 0) =>
+        Apply(new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = slots.Select(s => (s, to)).ToList(), Source = from, Target = to, TimeMs = attempt });
 
-    public ClusterMap Abort(IEnumerable<int> slots, string from, string to) =>
-        Apply(new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = slots.Select(s => (s, from)).ToList(), Source = from, Target = to });
+    public ClusterMap Abort(IEnumerable<int> slots, string from, string to, long attempt = 0) =>
+        Apply(new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = slots.Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = attempt });
 
     /// <summary>Moves slots as the coordinator and hand-off do: BeginMigration, then CompleteMigration.</summary>
     public ClusterMap Move(IEnumerable<int> slots, string from, string to)

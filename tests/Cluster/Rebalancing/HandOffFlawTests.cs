@@ -3,8 +3,9 @@ using QuorumCache.Tests.Cluster.Rebalancing.Sim;
 namespace QuorumCache.Tests.Cluster.Rebalancing;
 
 /// <summary>
-/// Interleavings that the hand-off model shows to lose acknowledged writes under today's rules, and the same
-/// interleavings under the proposed fixes (reported; the fixes belong in HandOffProtocol and the state machine).
+/// Interleavings that lost acknowledged writes under the hand-off's first rules (numbering restarted per
+/// snapshot; completions not naming their attempt), kept to show why HandOffProtocol and the state machine
+/// now number writes continuously and fence completions; and the same interleavings under today's rules.
 /// </summary>
 public class HandOffFlawTests
 {
@@ -39,7 +40,7 @@ public class HandOffFlawTests
     }
 
     [Fact]
-    public void Known_flaw_restarting_sequence_after_a_lost_snapshot_loses_a_write()
+    public void Old_rule_restarting_the_sequence_after_a_lost_snapshot_would_lose_a_write()
     {
         var ex = Assert.Throws<SimFailure>(() => ResnapshotScenario(continuous: false));
         Assert.Contains("k2", ex.Message);
@@ -65,7 +66,7 @@ public class HandOffFlawTests
     /// simulation finds it within a few seeds when the model's fence (the proposed fix) is off.
     /// </summary>
     [Fact]
-    public void Known_flaw_a_late_completion_of_an_aborted_attempt_loses_writes()
+    public void Without_the_completion_fence_a_late_completion_of_an_aborted_attempt_loses_writes()
     {
         var failures = new List<string>();
         Parallel.For(1, 31, seed =>

@@ -19,7 +19,7 @@ internal sealed record SimOptions
     /// <summary>Weight of connection breaks that lose every frame in flight on one direction of a link.</summary>
     public int DropWeight { get; init; }
     /// <summary>Proposed fix: the snapshot frame carries the stream position and numbering never restarts.</summary>
-    public bool ContinuousSequence { get; init; }
+    public bool ContinuousSequence { get; init; } = true;
     /// <summary>Proposed fix: a completion names its attempt; one for another attempt of the slot is ignored.</summary>
     public bool FenceStaleCompletions { get; init; } = true;
 }
