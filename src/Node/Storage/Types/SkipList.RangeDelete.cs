@@ -6,40 +6,23 @@ public sealed partial class SkipList
     // ---------------- range deletion ----------------
 
     /// <summary>Deletes every element with a score in the range; <paramref name="removed"/> sees each one.</summary>
-    public long DeleteRangeByScore(in ScoreRange r, Action<SkipListNode> removed)
-    {
-        var update = Update;
-        var x = _header;
-        for (var i = _level - 1; i >= 0; i--)
-        {
-            while (x.Lvl(i).Forward is { } f && !r.GteMin(f.Score)) x = f;
-            update[i] = x;
-        }
-        long n = 0;
-        var cur = x.L0.Forward;
-        while (cur is not null && r.LteMax(cur.Score))
-        {
-            var next = cur.L0.Forward;
-            DeleteNode(cur, update);
-            removed(cur);
-            n++;
-            cur = next;
-        }
-        return n;
-    }
+    public long DeleteRangeByScore(in ScoreRange r, Action<SkipListNode> removed) => DeleteRange(r, removed);
 
-    public long DeleteRangeByLex(in LexRange r, Action<SkipListNode> removed)
+    /// <summary>Deletes every element with a member in the lex range; <paramref name="removed"/> sees each one.</summary>
+    public long DeleteRangeByLex(in LexRange r, Action<SkipListNode> removed) => DeleteRange(r, removed);
+
+    private long DeleteRange<TRange>(in TRange r, Action<SkipListNode> removed) where TRange : struct, INodeRange
     {
         var update = Update;
         var x = _header;
         for (var i = _level - 1; i >= 0; i--)
         {
-            while (x.Lvl(i).Forward is { } f && !r.GteMin(f.Member)) x = f;
+            while (x.Lvl(i).Forward is { } f && r.StartsAfter(f)) x = f;
             update[i] = x;
         }
         long n = 0;
         var cur = x.L0.Forward;
-        while (cur is not null && r.LteMax(cur.Member))
+        while (cur is not null && r.Contains(cur))
         {
             var next = cur.L0.Forward;
             DeleteNode(cur, update);

@@ -4,7 +4,7 @@ using QuorumCache.Node.Commands;
 namespace QuorumCache.Node.Storage.Types;
 
 /// <summary>A score interval as ZRANGEBYSCORE reads it: "(" makes a bound exclusive, "inf"/"-inf" allowed.</summary>
-public readonly struct ScoreRange(double min, double max, bool minExclusive, bool maxExclusive)
+public readonly struct ScoreRange(double min, double max, bool minExclusive, bool maxExclusive) : INodeRange
 {
     public double Min { get; } = min;
     public double Max { get; } = max;
@@ -13,6 +13,8 @@ public readonly struct ScoreRange(double min, double max, bool minExclusive, boo
 
     public bool GteMin(double v) => MinExclusive ? v > Min : v >= Min;
     public bool LteMax(double v) => MaxExclusive ? v < Max : v <= Max;
+    bool INodeRange.StartsAfter(SkipListNode n) => !GteMin(n.Score);
+    bool INodeRange.Contains(SkipListNode n) => LteMax(n.Score);
     public bool Contains(double v) => GteMin(v) && LteMax(v);
 
     /// <summary>True when no score can be in the range (min above max, or equal with an exclusive end).</summary>
@@ -49,7 +51,7 @@ public enum LexBoundKind
 }
 
 /// <summary>A member interval as ZRANGEBYLEX reads it: "[a" inclusive, "(a" exclusive, "-" and "+" the ends.</summary>
-public readonly struct LexRange
+public readonly struct LexRange : INodeRange
 {
     public LexRange(byte[] min, LexBoundKind minKind, bool minEx, byte[] max, LexBoundKind maxKind, bool maxEx)
     {
@@ -78,6 +80,8 @@ public readonly struct LexRange
 
     public bool GteMin(ReadOnlySpan<byte> v) => MinExclusive ? Compare(v, Min, MinKind) > 0 : Compare(v, Min, MinKind) >= 0;
     public bool LteMax(ReadOnlySpan<byte> v) => MaxExclusive ? Compare(v, Max, MaxKind) < 0 : Compare(v, Max, MaxKind) <= 0;
+    bool INodeRange.StartsAfter(SkipListNode n) => !GteMin(n.Member);
+    bool INodeRange.Contains(SkipListNode n) => LteMax(n.Member);
     public bool Contains(ReadOnlySpan<byte> v) => GteMin(v) && LteMax(v);
 
     public bool IsEmpty
@@ -191,4 +195,14 @@ public static class Score
         >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
         _ => -1,
     };
+}
+
+/// <summary>A range over skip-list order (by score or by member), for one-pass range deletion.</summary>
+public interface INodeRange
+{
+    /// <summary>The node lies before the range's start.</summary>
+    bool StartsAfter(SkipListNode n);
+
+    /// <summary>A node at or after the start is still inside the range (not past its end).</summary>
+    bool Contains(SkipListNode n);
 }
