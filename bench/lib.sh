@@ -32,11 +32,12 @@ build_node() {
 
 PIDS=()
 
-# Stops every process this script started: SIGTERM, then SIGKILL after 5 s.
+# Stops every process this script started: SIGTERM, then SIGKILL after 10 s (our nodes drain on SIGTERM;
+# when the whole cluster stops at once there is nowhere to drain to, so they may need the SIGKILL).
 stop_all() {
   local pid
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
+  for _ in $(seq 1 100); do
     local alive=0
     for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ "$alive" = 0 ] && break
@@ -49,9 +50,9 @@ stop_all() {
 stop_pid() {
   local pid=$1 keep=() p
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   for p in "${PIDS[@]}"; do [ "$p" != "$pid" ] && keep+=("$p"); done
   PIDS=("${keep[@]}")
 }
@@ -75,7 +76,7 @@ start_ours() {
   port_free $((port + 10000)) || die "bus port $((port + 10000)) is in use"
   mkdir -p "$WORK/ours-$port"
   dotnet "$NODE_DLL" --port "$port" --data-dir "$WORK/ours-$port" "$@" >"$WORK/ours-$port.log" 2>&1 &
-  STARTED_PID=$!; PIDS+=("$STARTED_PID")
+  STARTED_PID=$!; PIDS+=("$STARTED_PID"); disown "$STARTED_PID"
   wait_ping "$port" 90
 }
 
@@ -85,7 +86,7 @@ start_redis() {
   mkdir -p "$WORK/redis-$port"
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
     --dir "$WORK/redis-$port" --logfile "$WORK/redis-$port.log" "$@" &
-  STARTED_PID=$!; PIDS+=("$STARTED_PID")
+  STARTED_PID=$!; PIDS+=("$STARTED_PID"); disown "$STARTED_PID"
   wait_ping "$port" 30
 }
 
@@ -97,7 +98,7 @@ start_garnet() {
   mkdir -p "$WORK/garnet-$port"
   "$TOOLS/garnet-server" --port "$port" --bind 127.0.0.1 --checkpointdir "$WORK/garnet-$port" "$@" \
     >"$WORK/garnet-$port.log" 2>&1 &
-  STARTED_PID=$!; PIDS+=("$STARTED_PID")
+  STARTED_PID=$!; PIDS+=("$STARTED_PID"); disown "$STARTED_PID"
   wait_ping "$port" 60
 }
 
@@ -178,7 +179,7 @@ median_table() {
         }
         for (s = 1; s <= ns_; s++) {
           k = rows[r] SUBSEP sys[s]
-          if (cnt[k] > 0) line = line sprintf(" %13s", sprintf("%.3f/%.3f", median(p50[k]), median(p99[k]))); else line = line sprintf(" %13s", "-")
+          if (cnt[k] > 0) line = line sprintf(" %17s", sprintf("%.3f/%.3f", median(p50[k]), median(p99[k]))); else line = line sprintf(" %17s", "-")
         }
         print line
       }

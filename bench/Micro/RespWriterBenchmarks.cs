@@ -5,7 +5,7 @@ using QuorumCache.Resp;
 namespace QuorumCache.Micro;
 
 /// <summary>
-/// RespWriter.WriteBulk / WriteInteger into an ArrayBufferWriter, 256 replies per invocation
+/// RespWriter.WriteBulk into an ArrayBufferWriter, 256 replies per invocation
 /// (a pipelined batch), committed once at the end as the connection loop does. Results are per reply.
 /// </summary>
 [MemoryDiagnoser]
@@ -37,6 +37,20 @@ public class RespWriterBenchmarks
         _writer.Commit();
         return _output.WrittenCount;
     }
+
+}
+
+/// <summary>RespWriter.WriteInteger (7-digit values) into an ArrayBufferWriter, 256 replies per invocation; results are per reply.</summary>
+[MemoryDiagnoser]
+public class RespWriterIntegerBenchmarks
+{
+    private const int Replies = 256;
+
+    private readonly ArrayBufferWriter<byte> _output = new(Replies * 16);
+    private RespWriter _writer = null!;
+
+    [GlobalSetup]
+    public void Setup() => _writer = new RespWriter(_output);
 
     [Benchmark(OperationsPerInvoke = Replies)]
     public int WriteInteger()
