@@ -141,6 +141,13 @@ supports() {
 # INFO field of a server.
 info_field() { timeout 5 redis-cli -p "$1" info "${3:-all}" 2>/dev/null | tr -d '\r' | awk -F: -v k="$2" '$1 == k { print $2 }'; }
 
+# "gen0 gen1 gen2" collection counts of our node (INFO memory), or nothing when it does not answer.
+gc_counts() {
+  timeout 15 redis-cli -p "$1" info memory 2>/dev/null | tr -d '\r' | awk -F: '
+    $1 == "gc_collections_gen0" { g0 = $2 } $1 == "gc_collections_gen1" { g1 = $2 } $1 == "gc_collections_gen2" { g2 = $2 }
+    END { if (g0 != "" && g1 != "" && g2 != "") print g0, g1, g2 }'
+}
+
 # ---------- table ----------
 
 # Prints medians of the raw results of section $1 for systems $2 (space separated, first = ours).

@@ -8,7 +8,7 @@
 #
 # Results go to the screen and to bench/results/<timestamp>.txt (raw numbers in <timestamp>.raw.tsv).
 # Every process started here is stopped on exit (trap); every run is bounded with `timeout`.
-set -euo pipefail
+set -Eeuo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
@@ -60,6 +60,7 @@ cleanup() {
   if [ "$rc" = 0 ]; then rm -rf "$WORK"; else echo "run.sh: failed (exit $rc); servers' logs kept in $WORK" >&2; fi
 }
 trap cleanup EXIT
+trap 'echo "run.sh: line $LINENO: \"$BASH_COMMAND\" failed (in ${FUNCNAME[*]:-main})" >&2' ERR
 trap 'exit 130' INT TERM
 
 has_section() { case ",$SECTIONS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
@@ -72,7 +73,7 @@ build_node
 
 say "# QuorumCache benchmark $STAMP"
 say "command: bench/run.sh $([ $QUICK = 1 ] && echo --quick) --reps $REPS --secs $SECS --sections $SECTIONS"
-say "commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)  host: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "commit: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)  host: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "versions: $(redis-server --version | cut -d' ' -f3), garnet-server $GARNET_VERSION, dotnet $(dotnet --version), $(redis-benchmark --version 2>/dev/null | head -1)"
 say "clients: -c $CLIENTS, keyspace -r $KEYSPACE; medians of $REPS repetitions, systems alternated run by run"
 say ""
@@ -96,15 +97,13 @@ calibrate() {
 # ROW_NAME, when set, names the row that records an error or a timeout)
 series() {
   local section=$1 prefix=$2 targets=$3 n=$4; shift 4
-  local rep t sys port tn bound line gc0 gc1 gc2
+  local rep t sys port tn bound line gc_before gc_after
   bound=$((SECS * 20 + 60))
   for rep in $(seq 1 "$REPS"); do
     for t in $targets; do
       IFS=: read -r sys port tn <<<"$t"
       tn=${tn:-$n}
-      if [ "$sys" = ours ] && [ "$section" = throughput ]; then
-        gc0=$(info_field "$port" gc_collections_gen0 memory); gc1=$(info_field "$port" gc_collections_gen1 memory); gc2=$(info_field "$port" gc_collections_gen2 memory)
-      fi
+      if [ "$sys" = ours ] && [ "$section" = throughput ]; then gc_before=$(gc_counts "$port" || true); fi
       while read -r line; do
         [ -z "$line" ] && continue
         set -- $line
@@ -117,10 +116,13 @@ series() {
         log "rep $rep $sys $1 $prefix: $2 rps p50 $3 p99 $4"
       done < <(bench_csv "$port" "$bound" -c "$CLIENTS" -n "$tn" "${RUN_ARGS[@]}")
       if [ "$sys" = ours ] && [ "$section" = throughput ]; then
-        printf '%s\tgc\t%s\t%s\t%s\t%s\n' "$prefix" "$rep" \
-          $(( $(info_field "$port" gc_collections_gen0 memory) - gc0 )) \
-          $(( $(info_field "$port" gc_collections_gen1 memory) - gc1 )) \
-          $(( $(info_field "$port" gc_collections_gen2 memory) - gc2 )) >>"$WORK/gc.tsv"
+        gc_after=$(gc_counts "$port" || true)
+        if [ -n "$gc_before" ] && [ -n "$gc_after" ]; then
+          set -- $gc_before $gc_after
+          printf '%s\tgc\t%s\t%s\t%s\t%s\n' "$prefix" "$rep" $(($4 - $1)) $(($5 - $2)) $(($6 - $3)) >>"$WORK/gc.tsv"
+        else
+          log "ours $prefix: INFO memory did not answer; GC counts of this run skipped"
+        fi
       fi
     done
   done
