@@ -159,7 +159,7 @@ wait_redis_cluster() {
 }
 
 section_cluster() {
-  say "## cluster: our 3 nodes (quorum writes, R=3) vs Redis Cluster 3 primaries + 3 replicas (async replication)"
+  say "## cluster: our 3 nodes (joined with --join, self-balanced) vs Redis Cluster 3 primaries + 3 replicas"
   local a=$P_OURS_CLUSTER b=$((P_OURS_CLUSTER + 1)) c=$((P_OURS_CLUSTER + 2)) ports=() p n
   start_ours "$a"; start_ours "$b" --join "127.0.0.1:$a"; start_ours "$c" --join "127.0.0.1:$a"
   wait_ours_cluster "$a" "$b" "$c"
