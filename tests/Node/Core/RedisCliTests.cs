@@ -28,9 +28,17 @@ public class RedisCliTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal("1", await Cli("expire", k, "10"));
         Assert.Equal("10", await Cli("ttl", k));
         Assert.Equal("1", await Cli("incr", n));
-        var scan = (await Cli("scan", "0")).Split('\n');
-        Assert.Contains(k, scan);
-        Assert.Contains(n, scan);
+        // Follow the cursor, as a user of SCAN must: one call returns one page.
+        var seen = new List<string>();
+        var cursor = "0";
+        do
+        {
+            var page = (await Cli("scan", cursor)).Split('\n');
+            cursor = page[0];
+            seen.AddRange(page.Skip(1));
+        } while (cursor != "0");
+        Assert.Contains(k, seen);
+        Assert.Contains(n, seen);
         Assert.Equal("PONG", await Cli("ping"));
         Assert.StartsWith("ERR unknown command 'nosuch'", await Cli("nosuch"));
     }
