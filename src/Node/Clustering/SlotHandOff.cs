@@ -70,9 +70,7 @@ public sealed class SlotHandOff : IHandOffHost, IEffectSink
         lock (store.Gate)
         {
             store.Clear();
-            if (store.Watchers is { } w)
-                foreach (var list in w.Values)
-                    foreach (var s in list) ((ClientSession)s).WatchDirty = true;
+            TransactionCommands.InvalidateWatchers(store);
         }
     }
 

@@ -191,9 +191,7 @@ public static partial class KeyCommands
                         c.EndEffect();
                     }
                 }
-                if (c.Slot.Watchers is { } w)
-                    foreach (var list in w.Values)
-                        foreach (var s in list) ((Server.ClientSession)s).WatchDirty = true;
+                TransactionCommands.InvalidateWatchers(c.Slot);
                 return 0;
             });
         }

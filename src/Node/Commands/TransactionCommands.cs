@@ -87,6 +87,14 @@ public static class TransactionCommands
         ctx.Reply.WriteOk();
     }
 
+    /// <summary>Breaks every WATCH on the slot's keys (FLUSHALL, a slot handed away). The caller holds the slot's lock.</summary>
+    public static void InvalidateWatchers(Storage.SlotStore store)
+    {
+        if (store.Watchers is not { } w) return;
+        foreach (var list in w.Values)
+            foreach (var s in list) ((ClientSession)s).WatchDirty = true;
+    }
+
     public static void UnwatchAll(ClientSession s)
     {
         foreach (var (slot, key, _) in s.Watched)
