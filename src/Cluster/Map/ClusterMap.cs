@@ -100,6 +100,15 @@ public sealed class ClusterMap
         return list;
     }
 
+    /// <summary>The highest group epoch among the slots <paramref name="nodeId"/> is primary of (its "config epoch"), 0 if none.</summary>
+    public long EpochOf(string nodeId)
+    {
+        long epoch = 0;
+        foreach (var g in _slots)
+            if (g is not null && g.Primary == nodeId && g.Epoch > epoch) epoch = g.Epoch;
+        return epoch;
+    }
+
     /// <summary>Slot counts per primary, for every member (zero included).</summary>
     public Dictionary<string, int> SlotCounts()
     {

@@ -44,7 +44,7 @@ public static partial class ClusterCommands
                 ctx.Reply.WriteBulkString(node.MyId);
                 return;
             case "slots" when a.Count == 2:
-                Slots(ctx, map, node.MyId, svc);
+                Slots(ctx, map);
                 return;
             case "shards" when a.Count == 2:
                 Shards(ctx, map, svc);
@@ -137,7 +137,7 @@ public static partial class ClusterCommands
         r.WriteMapHeader(0);
     }
 
-    private static void Slots(CommandContext ctx, ClusterMap map, string me, ClusterService svc)
+    private static void Slots(CommandContext ctx, ClusterMap map)
     {
         var ranges = map.Ranges();
         ctx.Reply.WriteArrayHeader(ranges.Count);
@@ -151,8 +151,6 @@ public static partial class ClusterCommands
             WriteNode(ctx, primary);
             foreach (var rep in replicas) WriteNode(ctx, rep!);
         }
-        _ = me;
-        _ = svc;
     }
 
     private static string Health(ClusterMap map, Member m, ClusterService svc) =>
@@ -209,9 +207,7 @@ public static partial class ClusterCommands
             var flags = me ? "myself,master" : "master";
             if (m.State == MemberState.Failed) flags += ",fail";
             else if (!me && !node.IsReachable(m.Id)) flags += ",fail?";
-            var epoch = 0L;
-            for (var s = 0; s < HashSlot.Count; s++)
-                if (map[s]?.Primary == m.Id) epoch = Math.Max(epoch, map[s]!.Epoch);
+            var epoch = map.EpochOf(m.Id);
             var connected = me || links.GetValueOrDefault(m.Id);
             sb.Append(m.Id).Append(' ').Append(m.Host).Append(':').Append(m.Port).Append('@').Append(m.BusPort)
               .Append(' ').Append(flags).Append(" - 0 ").Append(me ? 0 : now).Append(' ').Append(epoch)
@@ -249,9 +245,7 @@ public static partial class ClusterCommands
         }
         var ok = assigned - failed - pfail;
         var state = map.IsBootstrapped && node.CanServe && assigned == HashSlot.Count && failed == 0 ? "ok" : "fail";
-        var myEpoch = 0L;
-        for (var s = 0; s < HashSlot.Count; s++)
-            if (map[s]?.Primary == node.MyId) myEpoch = Math.Max(myEpoch, map[s]!.Epoch);
+        var myEpoch = map.EpochOf(node.MyId);
         var peers = node.Bus?.GetPeers() ?? [];
         var sb = new StringBuilder();
         void F(string k, object v) => sb.Append(k).Append(':').Append(v).Append("\r\n");
