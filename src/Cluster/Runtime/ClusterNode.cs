@@ -30,6 +30,7 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
     private bool _mapDirty;
     private long _lastLeaderContactMs = long.MinValue / 2;
     private volatile bool _canServe;
+    private string? _savedPeers; // members.txt as last written (loop thread only)
 
     public ClusterNode(ClusterNodeOptions options, ILoggerFactory loggers, TimeProvider? time = null)
     {
@@ -248,7 +249,7 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
     /// <summary>Every node: keep bus addresses and heartbeat peers in step with the members.</summary>
     private void OnMapApplied(ClusterMap map)
     {
-        KnownPeers.Save(_options.DataDir, map);
+        _savedPeers = KnownPeers.Save(_options.DataDir, map, _savedPeers);
         if (_bus is null) return;
         foreach (var m in map.Members.Values)
             if (m.Id != MyId) _bus.SetPeerAddress(m.Id, m.Host, m.BusPort);

@@ -11,14 +11,16 @@ public static class KnownPeers
 {
     private const string FileName = "members.txt";
 
-    public static void Save(string dataDir, ClusterMap map)
+    /// <summary>Writes the members' addresses unless they equal <paramref name="lastSaved"/>; returns what the file holds.</summary>
+    public static string Save(string dataDir, ClusterMap map, string? lastSaved)
     {
         var text = string.Concat(map.Members.Values.Select(m => $"{m.Id} {m.Host} {m.Port} {m.BusPort}\n"));
+        if (text == lastSaved) return text;
         var path = Path.Combine(dataDir, FileName);
-        if (File.Exists(path) && File.ReadAllText(path) == text) return;
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, text);
         File.Move(tmp, path, overwrite: true);
+        return text;
     }
 
     public static List<Member> Load(string dataDir)
