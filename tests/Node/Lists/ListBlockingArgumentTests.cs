@@ -6,21 +6,7 @@ namespace QuorumCache.Tests.Node.Lists;
 /// <summary>The blocking list commands' arguments, immediate serving and MULTI behaviour, and COMMAND INFO, against a real redis-server.</summary>
 public class ListBlockingArgumentTests(NodeFixture node, RedisServerFixture redis) : IClassFixture<NodeFixture>, IClassFixture<RedisServerFixture>
 {
-    private async Task<(Differential D, Func<Task> Dispose)> Open(int protocol = 2)
-    {
-        var a = await node.ConnectAsync();
-        var b = await redis.ConnectAsync();
-        if (protocol == 3)
-        {
-            Reply.AssertNotError(await a.Run("HELLO", "3"));
-            Reply.AssertNotError(await b.Run("HELLO", "3"));
-        }
-        return (new Differential(a, b), async () =>
-        {
-            await a.DisposeAsync();
-            await b.DisposeAsync();
-        });
-    }
+    private Task<(Differential D, Func<Task> Dispose)> Open(int protocol = 2) => OpenPair(node, redis, protocol);
 
     [Fact]
     public async Task BlockingFormsServeAtOnceWhenDataIsThere()

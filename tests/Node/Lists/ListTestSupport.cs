@@ -10,6 +10,23 @@ namespace QuorumCache.Tests.Node.Lists;
 /// <summary>Helpers for the list tests: exact reply bytes, waiting for blocked clients, key sets.</summary>
 internal static class ListTestSupport
 {
+    /// <summary>A connection to our node and one to Redis, both in <paramref name="protocol"/>, and how to close them.</summary>
+    public static async Task<(Differential D, Func<Task> Dispose)> OpenPair(NodeFixture node, RedisServerFixture redis, int protocol = 2)
+    {
+        var a = await node.ConnectAsync();
+        var b = await redis.ConnectAsync();
+        if (protocol == 3)
+        {
+            Reply.AssertNotError(await a.Run("HELLO", "3"));
+            Reply.AssertNotError(await b.Run("HELLO", "3"));
+        }
+        return (new Differential(a, b), async () =>
+        {
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        });
+    }
+
     /// <summary>
     /// Sends commands over a fresh plain socket and returns the exact bytes of their replies
     /// (to tell RESP2's null array <c>*-1</c> from the null bulk string <c>$-1</c>). A trailing PING
