@@ -12,7 +12,9 @@ namespace QuorumCache.Cluster.HandOff;
 /// 2. the target loads the snapshot, applies writes in order, and acknowledges the snapshot;
 /// 3. the source pauses the slot (new commands are held) and seals the stream at its last number;
 /// 4. the target confirms it applied everything up to the seal; the source asks the leader to commit
-///    the target as owner (CompleteMigration, epoch + 1);
+///    the target as owner (CompleteMigration, epoch + 1). A seal left unanswered (a lost frame, or a
+///    gap in the writes the target saw) is retried with a fresh snapshot: the slot is paused, so it
+///    cannot change meanwhile;
 /// 5. on that map the source drops the slot's keys and held commands get MOVED to the target.
 /// A hand-off that stalls is aborted by the leader (AbortMigration): the source resumes serving and
 /// the target discards its partial copy, so no key is lost at any step. All state here lives on the
@@ -28,6 +30,8 @@ public sealed partial class HandOffProtocol
         public long NextSeq; // guarded by the slot's lock (effects arrive under it)
         public bool Sealed;
         public long SnapshotSentMs;
+        public long SealSentMs;
+        public long SealRetryMs = SealRetryFirstMs;
         public long CompleteRequestedMs = -1;
     }
 
@@ -142,8 +146,9 @@ public sealed partial class HandOffProtocol
 
     private void OnFrame(string from, HandOffFrame f)
     {
-        if (f.Kind is HandOffKind.Snapshot or HandOffKind.Effects or HandOffKind.Seal
-            && (!_in.TryGetValue(f.Slot, out var known) || known.Tag != f.Tag) && _node.Map.Migrations.GetValueOrDefault(f.Slot) is null)
+        // A frame for an attempt this node has not taken up yet: either its map entry has not arrived,
+        // or it arrived in this loop step and MapChanged (which takes it up) runs at the end of the step.
+        if (f.Kind is HandOffKind.Snapshot or HandOffKind.Effects or HandOffKind.Seal && NotTakenUpYet(f))
         {
             if (!_early.TryGetValue(f.Slot, out var list)) _early[f.Slot] = list = [];
             if (f.Kind == HandOffKind.Snapshot) list.Clear();
@@ -177,13 +182,45 @@ public sealed partial class HandOffProtocol
                 break;
             case HandOffKind.AckSnapshot when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && !o.Sealed:
                 o.Sealed = true;
-                _host.Pause(f.Slot, () => Send(o.Target, new HandOffFrame(HandOffKind.Seal, o.Slot, o.Tag, o.NextSeq, default)));
+                _host.Pause(f.Slot, () => SendSeal(o));
                 break;
             case HandOffKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.Sealed && o.CompleteRequestedMs < 0:
                 o.CompleteRequestedMs = 0; // batched into one request per target on the next tick
                 _completeDue = true;
                 break;
         }
+    }
+
+    private void SendSeal(Outgoing o)
+    {
+        o.SealSentMs = _node.NowMs;
+        Send(o.Target, new HandOffFrame(HandOffKind.Seal, o.Slot, o.Tag, o.NextSeq, default));
+    }
+
+    /// <summary>
+    /// The seal went unanswered: the target saw a gap in the writes, or the seal or its answer was lost.
+    /// The slot is paused, so a fresh snapshot followed by the seal again lets the target confirm.
+    /// Waits double after each try, so a target busy loading a large slot is not buried in copies.
+    /// </summary>
+    private void ResendSeal(Outgoing o)
+    {
+        o.SealRetryMs = Math.Min(o.SealRetryMs * 2, SealRetryMaxMs);
+        LogSealRetry(_log, o.Slot, o.Target);
+        _host.Pause(o.Slot, () =>
+        {
+            SendSnapshot(o);
+            SendSeal(o);
+        });
+    }
+
+    private const long SealRetryFirstMs = 500;
+    private const long SealRetryMaxMs = 4000;
+
+    private bool NotTakenUpYet(HandOffFrame f)
+    {
+        if (_in.TryGetValue(f.Slot, out var known) && known.Tag == f.Tag) return false;
+        var current = _node.Map.Migrations.GetValueOrDefault(f.Slot);
+        return current is null || current.StartedAtMs == f.Tag;
     }
 
     private bool _completeDue;
@@ -203,6 +240,7 @@ public sealed partial class HandOffProtocol
             }
             // No acknowledgement of the snapshot (lost in a reconnect): send a fresh one.
             else if (!o.Sealed && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
+            else if (o.Sealed && o.CompleteRequestedMs < 0 && now - o.SealSentMs > o.SealRetryMs) ResendSeal(o);
         }
         _completeDue = false;
         foreach (var ((target, tag), slots) in due)
@@ -220,6 +258,9 @@ public sealed partial class HandOffProtocol
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "hand-off of slot {Slot}: expected write {Expected}, got {Got}; waiting for abort")]
     private static partial void LogGap(ILogger logger, int slot, long expected, long got);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "hand-off of slot {Slot} to {Target}: seal unanswered, sending the slot again")]
+    private static partial void LogSealRetry(ILogger logger, int slot, string target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "dropped a malformed hand-off frame from {From}: {Error}")]
     private static partial void LogBadFrame(ILogger logger, string from, string error);

@@ -60,7 +60,9 @@ public sealed class Dispatcher
             return;
         }
         s.CommandsProcessed++;
-        Run(s.Context, def, args, slot);
+        // A slot paused between routing and taking its lock: route again (the command is held).
+        while (!Run(s.Context, def, args, slot))
+            if (!Routed(s, slot, def.IsWrite)) return;
     }
 
     /// <summary>Checks that this node serves <paramref name="slot"/>; otherwise writes the redirection.</summary>
@@ -146,8 +148,11 @@ public sealed class Dispatcher
         return first;
     }
 
-    /// <summary>Runs a handler, under its slot's lock when it has keys, and publishes its effects.</summary>
-    internal void Run(CommandContext ctx, CommandDef def, CommandBuffer args, int slot)
+    /// <summary>
+    /// Runs a handler, under its slot's lock when it has keys, and publishes its effects. Returns false,
+    /// having run nothing, when the slot was paused for a hand-off after the command was routed.
+    /// </summary>
+    internal bool Run(CommandContext ctx, CommandDef def, CommandBuffer args, int slot)
     {
         ctx.Args = args;
         ctx.Command = def;
@@ -157,22 +162,30 @@ public sealed class Dispatcher
             ctx.Slot = null;
             ctx.BeginCommand(keepClock: false);
             def.Handler(ctx);
-            return;
+            return true;
         }
         var store = _server.Keyspace[slot];
         lock (store.Gate)
         {
             ctx.Slot = store;
-            BeginSlotBatch(ctx);
+            if (!BeginSlotBatch(ctx)) return false;
             RunLocked(ctx, def, args, keepClock: false);
             EndSlotBatch(ctx, slot);
         }
+        return true;
     }
 
-    internal void BeginSlotBatch(CommandContext ctx)
+    /// <summary>
+    /// Starts a batch of commands under the slot's lock. False when the slot is paused for a hand-off
+    /// (only a slot being handed off records effects, so the usual path reads no more than before):
+    /// its stream is sealed and nothing may run on it until the new owner is known.
+    /// </summary>
+    internal bool BeginSlotBatch(CommandContext ctx)
     {
-        ctx.RecordingEffects = _server.Effects is { } sink && sink.Wants(ctx.Slot!.Slot);
+        var slot = ctx.Slot!.Slot;
+        ctx.RecordingEffects = _server.Effects is { } sink && sink.Wants(slot);
         ctx.ResetEffects();
+        return !ctx.RecordingEffects || !_server.Router.IsPaused(slot);
     }
 
     /// <summary>Runs a handler while the caller holds the slot's lock (plain commands and each command of EXEC).</summary>

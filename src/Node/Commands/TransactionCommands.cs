@@ -144,13 +144,21 @@ public static class TransactionCommands
             return;
         }
         var store = server.Keyspace[slot];
-        lock (store.Gate)
+        while (true)
         {
-            ctx.Slot = store;
-            server.Dispatcher.BeginSlotBatch(ctx);
-            if (WatchBroken(ctx)) ctx.Reply.WriteNullArray();
-            else RunQueue(ctx, queue, locked: true);
-            server.Dispatcher.EndSlotBatch(ctx, slot);
+            lock (store.Gate)
+            {
+                ctx.Slot = store;
+                if (server.Dispatcher.BeginSlotBatch(ctx))
+                {
+                    if (WatchBroken(ctx)) ctx.Reply.WriteNullArray();
+                    else RunQueue(ctx, queue, locked: true);
+                    server.Dispatcher.EndSlotBatch(ctx, slot);
+                    break;
+                }
+            }
+            // Paused for a hand-off since it was routed: -TRYAGAIN, or run if the pause already ended.
+            if (!server.Dispatcher.Routed(s, slot, isWrite: true, mayHold: false)) break;
         }
         Reset(s);
     }

@@ -28,6 +28,12 @@ public interface ISlotRouter
 
     /// <summary>For <see cref="RouteKind.Hold"/>: completes when the slot's hand-off state changes.</summary>
     Task WhenSlotChanges(int slot) => Task.CompletedTask;
+
+    /// <summary>
+    /// True while the slot is paused for a hand-off. Checked again under the slot's lock by commands
+    /// routed just before the pause, so nothing runs on the slot after its stream is sealed.
+    /// </summary>
+    bool IsPaused(int slot) => false;
 }
 
 public sealed class LocalRouter : ISlotRouter

@@ -26,8 +26,11 @@ public sealed class InternalExecutor
 
     private ClientSession Session => _sessions.Value!;
 
-    /// <summary>Runs <paramref name="work"/> holding slot <paramref name="slot"/>'s lock; its effects are published.</summary>
-    public T WithSlot<T>(int slot, Func<CommandContext, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> holding slot <paramref name="slot"/>'s lock; its effects are published.
+    /// With <paramref name="skipIfPaused"/>, a slot paused for a hand-off is left alone (answers default).
+    /// </summary>
+    public T WithSlot<T>(int slot, Func<CommandContext, T> work, bool skipIfPaused = false)
     {
         var session = Session;
         var ctx = session.Context;
@@ -35,7 +38,7 @@ public sealed class InternalExecutor
         lock (store.Gate)
         {
             ctx.Slot = store;
-            _server.Dispatcher.BeginSlotBatch(ctx);
+            if (!_server.Dispatcher.BeginSlotBatch(ctx) && skipIfPaused) return default!;
             ctx.BeginCommand(keepClock: false);
             var result = work(ctx);
             _server.Dispatcher.EndSlotBatch(ctx, slot);
@@ -63,7 +66,9 @@ public sealed class InternalExecutor
                 {
                     var def = _server.Commands.Find(args[0]) ?? throw new InvalidDataException($"unknown effect command '{args.GetString(0)}'");
                     var slot = Dispatcher.SlotOf(def, args);
-                    _server.Dispatcher.Run(ctx, def, args, slot);
+                    // Effects arrive for slots this node is receiving, never for one it is pausing.
+                    if (!_server.Dispatcher.Run(ctx, def, args, slot))
+                        throw new InvalidOperationException($"effects for slot {slot}, which this node is handing off");
                     n++;
                 }
                 if (reader.Remaining > 0) throw new InvalidDataException("truncated effect stream");

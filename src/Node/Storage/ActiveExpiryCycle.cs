@@ -62,7 +62,7 @@ public sealed class ActiveExpiryCycle : IAsyncDisposable
             slot.CollectExpired(c.NowMs, batch, 1000);
             foreach (var k in batch) c.ExpireKey(k);
             return batch.Count;
-        });
+        }, skipIfPaused: true); // a sealed slot must not change; its new owner expires the keys
 
     public async ValueTask DisposeAsync()
     {

@@ -60,6 +60,24 @@ public class HandOffFlawTests
         Assert.True(sim.WriteAt(a, "k4", slot));           // and a serves the slot again
     }
 
+    [Fact]
+    public void An_unanswered_seal_is_retried_with_a_fresh_snapshot_and_the_hand_off_completes_without_an_abort()
+    {
+        var sim = ResnapshotScenario(continuous: true);
+        var (a, b) = (sim.MemberIds[0], sim.MemberIds[1]);
+        var slot = sim.Committed.PrimaryOf(0) == a ? 0 : 16383;
+        Assert.Equal(a, sim.Committed.PrimaryOf(slot)); // the gap kept b from confirming the first seal
+        sim.Advance(501);                 // a's seal went unanswered: it sends the paused slot again, then the seal
+        sim.DeliverAll(a, b);
+        sim.DeliverAll(b, a);
+        sim.Advance(10);
+        sim.DeliverProposals();
+        sim.CatchUpAll();
+        Assert.Equal(b, sim.Committed.PrimaryOf(slot));
+        Assert.Equal(["k1", "k2", "k3"], sim.Node(b).Store[slot].Order());
+        Assert.False(sim.Node(a).Store.ContainsKey(slot));
+    }
+
     /// <summary>
     /// CompleteMigration does not name its attempt: a completion that reaches the log after an abort and a new
     /// BeginMigration of the same slot completes the new attempt before its target has the data. The

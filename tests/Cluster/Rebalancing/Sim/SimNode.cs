@@ -22,6 +22,8 @@ internal sealed class SimNode(string id, ClusterSim sim)
         public long NextSeq;
         public bool Sealed;
         public long SnapshotSentMs;
+        public long SealSentMs;
+        public long SealRetryMs = 500;
         public long CompleteRequestedMs = -1;
     }
 
@@ -130,8 +132,7 @@ internal sealed class SimNode(string id, ClusterSim sim)
 
     public void OnFrame(string from, Frame f)
     {
-        if (f.Kind is FrameKind.Snapshot or FrameKind.Effects or FrameKind.Seal
-            && (!_in.TryGetValue(f.Slot, out var known) || known.Tag != f.Tag) && View.Migrations.GetValueOrDefault(f.Slot) is null)
+        if (f.Kind is FrameKind.Snapshot or FrameKind.Effects or FrameKind.Seal && NotTakenUpYet(f))
         {
             if (!_early.TryGetValue(f.Slot, out var list)) _early[f.Slot] = list = [];
             if (f.Kind == FrameKind.Snapshot) list.Clear();
@@ -161,12 +162,25 @@ internal sealed class SimNode(string id, ClusterSim sim)
             case FrameKind.AckSnapshot when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && !o.Sealed:
                 o.Sealed = true;
                 _paused.Add(f.Slot); // Pause, then onPaused sends the seal
-                Send(o.Target, new Frame(FrameKind.Seal, o.Slot, o.Tag, o.NextSeq, null));
+                SendSeal(o);
                 break;
             case FrameKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.Sealed && o.CompleteRequestedMs < 0:
                 o.CompleteRequestedMs = 0;
                 break;
         }
+    }
+
+    private bool NotTakenUpYet(Frame f)
+    {
+        if (_in.TryGetValue(f.Slot, out var known) && known.Tag == f.Tag) return false;
+        var current = View.Migrations.GetValueOrDefault(f.Slot);
+        return current is null || current.StartedAtMs == f.Tag;
+    }
+
+    private void SendSeal(Outgoing o)
+    {
+        o.SealSentMs = sim.Now;
+        Send(o.Target, new Frame(FrameKind.Seal, o.Slot, o.Tag, o.NextSeq, null));
     }
 
     public void OnTick(long now)
@@ -183,6 +197,13 @@ internal sealed class SimNode(string id, ClusterSim sim)
                 list.Add((o.Slot, o.Tag));
             }
             else if (!o.Sealed && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
+            else if (o.Sealed && o.CompleteRequestedMs < 0 && now - o.SealSentMs > o.SealRetryMs)
+            {
+                // ResendSeal: the slot is still paused; a fresh snapshot, then the seal again.
+                o.SealRetryMs = Math.Min(o.SealRetryMs * 2, 4000);
+                SendSnapshot(o);
+                SendSeal(o);
+            }
         }
         foreach (var (target, slots) in due) sim.ProposeCompletion(Id, target, slots);
     }
