@@ -74,7 +74,14 @@ public static partial class StringCommands
             else ctx.Reply.WriteNull();
             return;
         }
-        ctx.SetValue(key, a.ToArray(2), keepTtl);
+        if (!get && current is byte[] old && old.Length == a[2].Length)
+        {
+            // Overwrite in place: a stored string is never shared (COPY copies it, readers copy it out
+            // under the slot's lock), and reusing it spares the GC a promoted array per overwrite.
+            a[2].CopyTo(old);
+            ctx.SetValue(key, old, keepTtl);
+        }
+        else ctx.SetValue(key, a.ToArray(2), keepTtl);
         if (expireAt >= 0) ctx.SetExpiry(key, expireAt);
         if (get) WriteOld(ctx, current);
         else ctx.Reply.WriteOk();

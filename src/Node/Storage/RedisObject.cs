@@ -42,7 +42,8 @@ public static class ValueInfo
         return s.Length <= 44 ? "embstr" : "raw";
     }
 
-    public static object Clone(object value) => value is RedisObject o ? o.Clone() : value; // strings are immutable
+    /// <summary>A deep copy. Strings are copied too: SET overwrites a stored string in place.</summary>
+    public static object Clone(object value) => value is RedisObject o ? o.Clone() : ((byte[])value).ToArray();
 
     public static long MemoryUsage(ReadOnlySpan<byte> key, object value) =>
         48 + key.Length + (value is RedisObject o ? o.MemoryUsage() : 24 + ((byte[])value).Length);

@@ -92,6 +92,22 @@ public class KeyCommandTests(NodeFixture node, RedisServerFixture redis) : IClas
     }
 
     [Fact]
+    public async Task OverwritingAStringOfTheSameLengthLeavesCopiesAndOldRepliesAlone()
+    {
+        // SET reuses the stored array when the new value has the same length.
+        var (d, t) = await Setup();
+        await d.Same("SET", t + "a", "aaaa");
+        await d.Same("COPY", t + "a", t + "b");
+        await d.Same("SET", t + "a", "zzzz");
+        await d.Same("GET", t + "b");
+        await d.Same("SET", t + "a", "yyyy", "GET");
+        await d.Same("GET", t + "a");
+        await d.Same("SET", t + "a", "xxxx", "XX", "GET");
+        await d.Same("SET", t + "a", "wwww", "NX", "GET");
+        await d.Same("MGET", t + "a", t + "b");
+    }
+
+    [Fact]
     public async Task CopyOfAListIsIndependent()
     {
         await using var c = await node.ConnectAsync();
