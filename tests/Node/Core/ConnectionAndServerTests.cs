@@ -78,7 +78,7 @@ public class ConnectionAndServerTests(NodeFixture node, RedisServerFixture redis
         var id = (await victim.Run("CLIENT", "ID")).Integer;
         await using var c = await node.ConnectAsync();
         Reply.IsInt(await c.Run("CLIENT", "KILL", "ID", id.ToString()), 1);
-        await victim.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        await victim.Completion.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(victim.IsClosed);
     }
 
@@ -129,7 +129,7 @@ public class ConnectionAndServerTests(NodeFixture node, RedisServerFixture redis
     {
         await using var c = await node.ConnectAsync();
         Reply.IsOk(await c.Run("QUIT"));
-        await c.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        await c.Completion.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class BlockingTarget
 
     public async Task WaitBlocked(int expected)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         int now;
         while ((now = await _blockedCount()) != expected)
         {

@@ -161,7 +161,7 @@ public class ListSemanticsTests(NodeFixture node, RedisServerFixture redis) : IC
         await WaitForWaitersAsync(node.Server, a, 1);
         Reply.IsInt(await p.Run("EXISTS", b), 0); // the pipelined RPUSH has not run yet
         await p.Run("RPUSH", a, "x", "y");
-        var r = await replies.WaitAsync(TimeSpan.FromSeconds(10));
+        var r = await replies.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal([a, "x"], Reply.Strings(r[0]));
         Reply.IsInt(r[1], 1);
         Reply.IsInt(r[2], 1);

@@ -43,7 +43,7 @@ internal static class ListTestSupport
         await stream.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()));
         var received = new StringBuilder();
         var buffer = new byte[4096];
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (!received.ToString().EndsWith("+PONG\r\n", StringComparison.Ordinal))
         {
             var n = await stream.ReadAsync(buffer, cts.Token);
@@ -74,7 +74,7 @@ internal static class ListTestSupport
     /// <summary>Waits (bounded) until exactly <paramref name="count"/> clients are blocked on <paramref name="key"/>.</summary>
     public static async Task WaitForWaitersAsync(NodeServer server, string key, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (Waiters(server, key) != count)
         {
             if (DateTime.UtcNow > deadline) Assert.Fail($"expected {count} clients blocked on {key}, have {Waiters(server, key)}");
@@ -83,7 +83,7 @@ internal static class ListTestSupport
     }
 
     /// <summary>Awaits a reply with a generous bound, so a lost wake-up fails the test instead of hanging it.</summary>
-    public static async Task<RespValue> Within(Task<RespValue> reply, int seconds = 10)
+    public static async Task<RespValue> Within(Task<RespValue> reply, int seconds = 30)
     {
         var done = await Task.WhenAny(reply, Task.Delay(TimeSpan.FromSeconds(seconds)));
         Assert.True(done == reply, "no reply in time (a blocked client was not served)");

@@ -7,7 +7,7 @@ namespace QuorumCache.Tests.Node.SortedSets;
 /// <summary>BZPOPMIN, BZPOPMAX and BZMPOP: waking, serving order, timeouts, wrong types, MULTI.</summary>
 public class ZSetBlockingTests(NodeFixture node) : IClassFixture<NodeFixture>
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     /// <summary>Waits until <paramref name="count"/> clients are blocked on <paramref name="key"/>.</summary>
     internal static async Task WaitBlocked(NodeFixture node, string key, int count)

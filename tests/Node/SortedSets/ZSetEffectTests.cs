@@ -102,7 +102,7 @@ public class ZSetEffectTests(NodeFixture node) : IClassFixture<NodeFixture>
             var pending = waiter.Run("BZPOPMAX", k, "0");
             await ZSetBlockingTests.WaitBlocked(node, k, 1);
             await c.Run("ZADD", k, "1", "a", "2", "b");
-            var r = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+            var r = await pending.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal([k, "b", "2"], Reply.Strings(r));
         }, k);
         Assert.Equal(before, after);

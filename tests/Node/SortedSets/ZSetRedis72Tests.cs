@@ -205,7 +205,7 @@ public class ZSetRedis72Tests(NodeFixture node, RedisServerFixture redis) : ICla
         await stream.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()));
         var buf = new byte[65536];
         var got = new StringBuilder();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (!got.ToString().EndsWith("+PONG\r\n", StringComparison.Ordinal))
         {
             var n = await stream.ReadAsync(buf, cts.Token);
