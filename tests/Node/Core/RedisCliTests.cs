@@ -58,9 +58,10 @@ public class RedisCliTests(NodeFixture node) : IClassFixture<NodeFixture>
             await p.StandardInput.WriteAsync($"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n$1\r\nv\r\n");
         }
         p.StandardInput.Close();
+        var stderr = p.StandardError.ReadToEndAsync();
         var output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Contains("errors: 0, replies: 1000", output);
+        Assert.True(output.Contains("errors: 0, replies: 1000"), $"redis-cli --pipe exited {p.ExitCode}; stdout: {output}; stderr: {await stderr}");
         await using var c = await node.ConnectAsync();
         Reply.IsBulk(await c.Run("GET", prefix + "999"), "v");
     }
