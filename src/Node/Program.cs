@@ -29,6 +29,9 @@ public static class Program
             Console.Error.WriteLine($"quorumcache: {ex.Message}");
             return 2;
         }
+        // Must be set before the first socket is created: System.Net.Sockets reads it once.
+        if (options.InlineSocketCompletions)
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         try
         {
             using var app = BuildApp(options);

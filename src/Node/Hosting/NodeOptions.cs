@@ -19,6 +19,8 @@ public sealed class NodeOptions
     public long PubSubOutputHardLimit { get; set; } = 32L * 1024 * 1024;
     public long PubSubOutputSoftLimit { get; set; } = 8L * 1024 * 1024;
     public int PubSubOutputSoftSeconds { get; set; } = 60;
+    /// <summary>Run socket completions (and so whole commands) on the socket engine threads.</summary>
+    public bool InlineSocketCompletions { get; set; } = true;
 
     // Cluster
     /// <summary>Members to ask to join at start ("host:port"); empty forms a cluster of its own.</summary>

@@ -29,6 +29,7 @@ public static class NodeOptionsLoader
             IdleTimeoutSeconds = (int)c.GetDuration(n + "timeout").TotalSeconds,
             Hz = c.GetInt(n + "hz", 1, 500),
             ActiveExpireEffort = c.GetInt(n + "active-expire-effort", 1, 10),
+            InlineSocketCompletions = c.GetBool(n + "inline-socket-completions"),
             PubSubOutputHardLimit = c.GetSize(p + "output-hard-limit"),
             PubSubOutputSoftLimit = c.GetSize(p + "output-soft-limit"),
             PubSubOutputSoftSeconds = (int)c.GetDuration(p + "output-soft-seconds").TotalSeconds,
