@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QuorumCache.MultiNode.Checker;
 using Xunit.Abstractions;
 
@@ -75,19 +74,17 @@ public class RandomizedLinearizabilityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ThousandsOfOpsOnOneKeyCheckQuickly()
+    public void ThousandsOfOpsOnOneKeyCheckInFewSteps()
     {
         const int seed = 4242;
         var rng = new Random(seed);
         var h = RegisterHistoryGenerator.Generate(rng, new RegisterHistoryGenerator.Settings(Processes: 8, Ops: 5000, UnknownRate: 0.05, CasRate: 0.1));
-        LinearizabilityChecker.Check(RegisterHistoryGenerator.Generate(new Random(1), new()));   // warm up the JIT
-        var sw = Stopwatch.StartNew();
         var r = LinearizabilityChecker.Check(h);
-        sw.Stop();
         var k = Assert.Single(r.Keys);
-        output.WriteLine($"seed {seed}: {k.CheckedOps} ops, {k.Steps} steps, {sw.ElapsedMilliseconds} ms");
+        output.WriteLine($"seed {seed}: {k.CheckedOps} ops, {k.Steps} steps");
         Assert.True(r.Verdict == CheckVerdict.Valid, $"seed {seed}: {r.Describe()}");
-        // Typically ~50 ms; the bound is loose so a slow CI machine does not make it flaky.
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"seed {seed}: took {sw.ElapsedMilliseconds} ms");
+        // The search's cost counted in steps, not timed (no timing in tests): about 2.4 steps per op
+        // today (10,228 for 4,304 ops); a search that lost its pruning would take orders of magnitude more.
+        Assert.True(k.Steps <= 10 * k.CheckedOps, $"seed {seed}: {k.Steps} steps for {k.CheckedOps} ops");
     }
 }
