@@ -52,8 +52,12 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
     /// <summary>Fires (on the cluster loop) after the map changed.</summary>
     public event Action<ClusterMap>? MapChanged;
 
-    /// <summary>True while this node can prove it is in contact with the cluster's majority.</summary>
-    public bool CanServe => _canServe;
+    /// <summary>
+    /// True while this node can prove it is in contact with the cluster's majority. A node forming its
+    /// own cluster is the whole majority: it serves from the start, including the loop step that applies
+    /// its first entry (the map is published mid-step, the flag is recomputed at the step's end).
+    /// </summary>
+    public bool CanServe => _isBootstrapping || _canServe; // this order: AfterStep sets _canServe before clearing _isBootstrapping
 
     public bool IsLeader { get; private set; }
     public string? LeaderId { get; private set; }
@@ -61,7 +65,13 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
     public RaftConfiguration RaftConfiguration { get; private set; } = RaftConfiguration.Empty;
 
     /// <summary>True for a node that formed its own cluster and has not yet committed the map.</summary>
-    public bool IsBootstrapping { get; private set; }
+    public bool IsBootstrapping
+    {
+        get => _isBootstrapping;
+        private set => _isBootstrapping = value;
+    }
+
+    private volatile bool _isBootstrapping;
 
     public IClusterBus? Bus => _bus;
 

@@ -35,8 +35,7 @@ public sealed class ClusterRouter : ISlotRouter
         if (group.Primary == node.MyId)
         {
             if (Volatile.Read(ref _paused[slot]) is not null) return new RouteDecision(RouteKind.Hold);
-            // IsBootstrapping: the first entry was applied in this loop step, CanServe follows at its end.
-            return node.CanServe || node.IsBootstrapping ? RouteDecision.Local : new RouteDecision(RouteKind.ClusterDown);
+            return node.CanServe ? RouteDecision.Local : new RouteDecision(RouteKind.ClusterDown);
         }
         // This node already holds every write of the slot and the hand-over is being committed:
         // wait for the map instead of sending the client back to the source.
