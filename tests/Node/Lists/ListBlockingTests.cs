@@ -288,8 +288,10 @@ public class ListBlockingTests(NodeFixture node, RedisServerFixture redis) : ICl
             var c = await node.ConnectAsync();
             clients.Add(c);
             pending.Add(c.Run("BLPOP", keys[i % 4], keys[(i + 1) % 4], "0"));
+            // One at a time: the order they block in decides who each push serves, and some orders
+            // (possible when twelve connections race) leave a push with no waiter on its key.
+            await BlockingTarget.Ours(node).WaitBlocked(i + 1);
         }
-        await BlockingTarget.Ours(node).WaitBlocked(12);
         await using var p = await node.ConnectAsync();
         for (var i = 0; i < 12; i++) await p.Run("RPUSH", keys[i % 4], "v" + i);
         var got = new List<string>();
