@@ -29,6 +29,13 @@ public sealed class NodeFixture : IAsyncLifetime
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Port = new Uri(addresses.First()).Port;
         Server = _app.Services.GetRequiredService<NodeServer>();
+        // The cluster part starts after the port opens (until then every slot answers CLUSTERDOWN).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Server.Router.Route(0, isWrite: true, null!).Kind != RouteKind.Local)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the node did not start serving its slots");
+            await Task.Delay(5);
+        }
     }
 
     public async Task DisposeAsync()

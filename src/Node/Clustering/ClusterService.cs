@@ -109,12 +109,17 @@ public sealed partial class ClusterService : IAsyncDisposable
             ReconnectMin = c?.GetDuration("quorumcache.bus.reconnect-min") ?? TimeSpan.FromMilliseconds(100),
             ReconnectMax = c?.GetDuration("quorumcache.bus.reconnect-max") ?? TimeSpan.FromSeconds(2),
         };
-        Node = new ClusterNode(options, _loggers, _server.Clock);
-        Router = new ClusterRouter(Node);
-        HandOff = new SlotHandOff(_server, Node, Router, _loggers.CreateLogger<SlotHandOff>());
+        var node = new ClusterNode(options, _loggers, _server.Clock);
+        Router = new ClusterRouter(node);
+        HandOff = new SlotHandOff(_server, node, Router, _loggers.CreateLogger<SlotHandOff>());
         Router.HandOff = HandOff.Protocol;
+        // StartAsync decides synchronously, before its first await, whether this node forms a cluster
+        // (and then serves every slot at once): install the router only once that is known, and answer
+        // CLUSTER commands (Node set) only once the router is in place.
+        var starting = node.StartAsync(ct);
         _server.Router = Router;
-        await Node.StartAsync(ct);
+        Node = node;
+        await starting;
         LogStarted(_log, Node.MyId, host, boundPort, busPort);
     }
 

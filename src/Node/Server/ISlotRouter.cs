@@ -41,3 +41,14 @@ public sealed class LocalRouter : ISlotRouter
     public static readonly LocalRouter Instance = new();
     public RouteDecision Route(int slot, bool isWrite, ClientSession session) => RouteDecision.Local;
 }
+
+/// <summary>
+/// Until the node's cluster part has started (it may be resuming a membership or joining), it cannot know
+/// which slots it owns: every keyed command gets CLUSTERDOWN, which cluster clients retry.
+/// </summary>
+public sealed class StartingRouter : ISlotRouter
+{
+    public static readonly StartingRouter Instance = new();
+    private static readonly RouteDecision Down = new(RouteKind.ClusterDown);
+    public RouteDecision Route(int slot, bool isWrite, ClientSession session) => Down;
+}
