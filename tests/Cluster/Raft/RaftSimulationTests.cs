@@ -1,6 +1,7 @@
 using System.Text;
 using QuorumCache.Cluster.Raft;
 using QuorumCache.Tests.Cluster.Raft.Sim;
+using QuorumCache.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace QuorumCache.Tests.Cluster.Raft;
@@ -19,11 +20,11 @@ public sealed class RaftSimulationTests(ITestOutputHelper output)
         int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : fallback;
 
     [Fact]
-    public void ManySeedsKeepSafetyAndRecover()
+    public async Task ManySeedsKeepSafetyAndRecover()
     {
         var failures = new System.Collections.Concurrent.ConcurrentBag<(int Seed, string Error)>();
         long messages = 0, terms = 0, acked = 0, snapshotNodes = 0;
-        Parallel.For(FirstSeed, FirstSeed + Seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
+        await SeedRunner.RunAsync(Enumerable.Range(FirstSeed, Seeds), seed =>
         {
             try
             {

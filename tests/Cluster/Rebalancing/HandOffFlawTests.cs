@@ -1,4 +1,5 @@
 using QuorumCache.Tests.Cluster.Rebalancing.Sim;
+using QuorumCache.Tests.Infrastructure;
 
 namespace QuorumCache.Tests.Cluster.Rebalancing;
 
@@ -84,10 +85,10 @@ public class HandOffFlawTests
     /// simulation finds it within a few seeds when the model's fence (the proposed fix) is off.
     /// </summary>
     [Fact]
-    public void Without_the_completion_fence_a_late_completion_of_an_aborted_attempt_loses_writes()
+    public async Task Without_the_completion_fence_a_late_completion_of_an_aborted_attempt_loses_writes()
     {
         var failures = new List<string>();
-        Parallel.For(1, 31, seed =>
+        await SeedRunner.RunAsync(Enumerable.Range(1, 30), seed =>
         {
             try
             {

@@ -2,6 +2,7 @@ using QuorumCache.Cluster.Map;
 using QuorumCache.Cluster.Runtime;
 using QuorumCache.Cluster.Slots;
 using QuorumCache.Tests.Cluster.Map;
+using QuorumCache.Tests.Infrastructure;
 using static QuorumCache.Tests.Cluster.Rebalancing.PlanKit;
 
 namespace QuorumCache.Tests.Cluster.Rebalancing;
@@ -161,9 +162,8 @@ public class RebalancerTests
     }
 
     [Fact]
-    public void Random_maps_plan_the_minimum_and_end_even()
-    {
-        for (var seed = 1; seed <= 30; seed++)
+    public Task Random_maps_plan_the_minimum_and_end_even() =>
+        SeedRunner.RunAsync(Enumerable.Range(1, 30), seed =>
         {
             var rng = new Random(seed);
             var ctx = $"seed {seed}";
@@ -186,13 +186,11 @@ public class RebalancerTests
             }
             if (kit.Map.Members.Values.All(m => m.State != MemberState.Up)) kit.Add(MapKit.Id(99));
             PlanApplyCheck(kit, ctx);
-        }
-    }
+        });
 
     [Fact]
-    public void Random_joins_and_leaves_stay_even_after_each_step()
-    {
-        for (var seed = 1; seed <= 12; seed++)
+    public Task Random_joins_and_leaves_stay_even_after_each_step() =>
+        SeedRunner.RunAsync(Enumerable.Range(1, 12), seed =>
         {
             var rng = new Random(seed);
             var next = 1;
@@ -213,6 +211,5 @@ public class RebalancerTests
                     PlanApplyCheck(kit, $"seed {seed} step {step} join");
                 }
             }
-        }
-    }
+        });
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using QuorumCache.Tests.Cluster.Rebalancing.Sim;
+using QuorumCache.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace QuorumCache.Tests.Cluster.Rebalancing;
@@ -9,12 +10,12 @@ public class RebalancingSimulationTests(ITestOutputHelper output)
 {
     private sealed record Outcome(int Seed, string? Failure, int Acked, int Entries, int Completions, int Aborts);
 
-    /// <summary>Runs the seeds on every core; each seed is deterministic on its own.</summary>
-    private List<Outcome> RunSeeds(IEnumerable<int> seeds, Func<int, SimOptions> options)
+    /// <summary>Runs the seeds on every core (own threads, see <see cref="SeedRunner"/>); each seed is deterministic on its own.</summary>
+    private async Task<List<Outcome>> RunSeeds(IEnumerable<int> seeds, Func<int, SimOptions> options)
     {
         var results = new ConcurrentBag<Outcome>();
         var sw = Stopwatch.StartNew();
-        Parallel.ForEach(seeds, seed =>
+        await SeedRunner.RunAsync(seeds, seed =>
         {
             var sim = new ClusterSim(options(seed));
             try
@@ -55,26 +56,26 @@ public class RebalancingSimulationTests(ITestOutputHelper output)
     };
 
     [Fact]
-    public void Random_joins_leaves_writes_and_aborts_lose_nothing_and_end_balanced()
+    public async Task Random_joins_leaves_writes_and_aborts_lose_nothing_and_end_balanced()
     {
-        AssertAllPassed(RunSeeds(Enumerable.Range(1, SeedCount(200)), Varied));
+        AssertAllPassed(await RunSeeds(Enumerable.Range(1, SeedCount(200)), Varied));
     }
 
     [Fact]
-    public void Frequent_aborts_at_every_phase_lose_nothing()
+    public async Task Frequent_aborts_at_every_phase_lose_nothing()
     {
-        AssertAllPassed(RunSeeds(Enumerable.Range(1000, SeedCount(40)), seed => Varied(seed) with { AbortWeight = 25 }));
+        AssertAllPassed(await RunSeeds(Enumerable.Range(1000, SeedCount(40)), seed => Varied(seed) with { AbortWeight = 25 }));
     }
 
     [Fact]
-    public void Small_concurrency_limit_still_converges()
+    public async Task Small_concurrency_limit_still_converges()
     {
-        AssertAllPassed(RunSeeds(Enumerable.Range(2000, SeedCount(20)), seed => Varied(seed) with { MaxConcurrent = 300, ChaosSteps = 800 }));
+        AssertAllPassed(await RunSeeds(Enumerable.Range(2000, SeedCount(20)), seed => Varied(seed) with { MaxConcurrent = 300, ChaosSteps = 800 }));
     }
 
     [Fact]
-    public void Link_breaks_lose_nothing_with_continuous_sequence_numbers()
+    public async Task Link_breaks_lose_nothing_with_continuous_sequence_numbers()
     {
-        AssertAllPassed(RunSeeds(Enumerable.Range(3000, SeedCount(40)), seed => Varied(seed) with { DropWeight = 4, ContinuousSequence = true }));
+        AssertAllPassed(await RunSeeds(Enumerable.Range(3000, SeedCount(40)), seed => Varied(seed) with { DropWeight = 4, ContinuousSequence = true }));
     }
 }

@@ -8,7 +8,7 @@ namespace QuorumCache.Tests.Node.Core;
 public class ProtocolRobustnessTests(NodeFixture node) : IClassFixture<NodeFixture>
 {
     /// <summary>Sends raw bytes on a fresh socket and returns everything the server wrote until it closed (or timed out).</summary>
-    private async Task<(string Reply, bool Closed)> Raw(byte[] data, int readTimeoutMs = 3000)
+    private async Task<(string Reply, bool Closed)> Raw(byte[] data, int readTimeoutMs = 30_000)
     {
         using var s = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await s.ConnectAsync("127.0.0.1", node.Port);
