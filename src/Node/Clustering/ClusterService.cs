@@ -5,13 +5,14 @@ using QuorumCache.Cluster.Membership;
 using QuorumCache.Cluster.Raft;
 using QuorumCache.Cluster.Runtime;
 using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Messaging;
 using QuorumCache.Node.Server;
 
 namespace QuorumCache.Node.Clustering;
 
 /// <summary>
 /// Owns the node's <see cref="ClusterNode"/>: builds its options from the configuration, starts it once
-/// the client port is bound, installs the cluster router and the hand-off machinery, and on shutdown
+/// the client port is bound, installs the cluster router, the hand-off machinery and the pub/sub bridge, and on shutdown
 /// drains the node (its slots move away first) before leaving.
 /// </summary>
 public sealed partial class ClusterService : IAsyncDisposable
@@ -31,6 +32,7 @@ public sealed partial class ClusterService : IAsyncDisposable
     public ClusterRouter Router { get; private set; } = null!;
     public SlotHandOff HandOff { get; private set; } = null!;
 
+    private PubSubBridge? _pubSub;
     private int _boundPort;
     private int? _busPort;
     private readonly SemaphoreSlim _restart = new(1, 1);
@@ -113,6 +115,12 @@ public sealed partial class ClusterService : IAsyncDisposable
         Router = new ClusterRouter(node);
         HandOff = new SlotHandOff(_server, node, Router, _loggers.CreateLogger<SlotHandOff>());
         Router.HandOff = HandOff.Protocol;
+        if (_server.Get<PubSubHub>() is { } hub)
+        {
+            _pubSub?.Detach();
+            _pubSub = new PubSubBridge(node, hub, (int)Math.Min(options.MaxBusFrame, int.MaxValue), _loggers.CreateLogger<PubSubBridge>());
+            hub.Forwarder = _pubSub;
+        }
         // StartAsync decides synchronously, before its first await, whether this node forms a cluster
         // (and then serves every slot at once): install the router only once that is known, and answer
         // CLUSTER commands (Node set) only once the router is in place.
@@ -134,6 +142,8 @@ public sealed partial class ClusterService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_server.Get<PubSubHub>() is { } hub && ReferenceEquals(hub.Forwarder, _pubSub)) hub.Forwarder = null;
+        _pubSub?.Detach();
         if (Node is not null) await Node.DisposeAsync();
     }
 

@@ -37,6 +37,7 @@ public class PubSubClusterHookTests(NodeFixture node) : IClassFixture<NodeFixtur
     {
         var hub = node.Hub();
         var fwd = new RecordingForwarder();
+        var previous = hub.Forwarder;
         hub.Forwarder = fwd;
         try
         {
@@ -60,7 +61,7 @@ public class PubSubClusterHookTests(NodeFixture node) : IClassFixture<NodeFixtur
         }
         finally
         {
-            hub.Forwarder = null;
+            hub.Forwarder = previous;
         }
     }
 
