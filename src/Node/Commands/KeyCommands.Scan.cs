@@ -177,7 +177,7 @@ public static partial class KeyCommands
         {
             var store = ctx.Keyspace[slot];
             if ((store.Count == 0 && store.Watchers is null) || !Serves(ctx, slot)) continue;
-            ctx.Server.Internal.WithSlot(slot, c =>
+            ctx.Server.Internal.WithSlot(slot, skipIfPaused: true, work: c =>
             {
                 var keys = new List<byte[]>(c.Slot!.Count);
                 foreach (var (k, _) in c.Slot) keys.Add(k);
