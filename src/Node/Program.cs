@@ -45,6 +45,9 @@ public static class Program
         }
     }
 
+    /// <summary>Free I/O blocks kept for reuse, in bytes; blocks freed beyond it go back to the GC.</summary>
+    private const int MaxFreeIoBytes = 32 * 1024 * 1024;
+
     public static WebApplication BuildApp(NodeOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -62,6 +65,8 @@ public static class Program
         builder.Services.AddHostedService<NodeLifetimeService>();
         // A leaving member drains its slots before it exits.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(150));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(
+            new LargeBlockMemoryPoolFactory(options.IoBlockSize, MaxFreeIoBytes / options.IoBlockSize));
         builder.WebHost.UseSockets(o =>
         {
             // Replies are computed synchronously on the socket's thread; skip the hop to the pool.

@@ -21,6 +21,8 @@ public sealed class NodeOptions
     public int PubSubOutputSoftSeconds { get; set; } = 60;
     /// <summary>Run socket completions (and so whole commands) on the socket engine threads.</summary>
     public bool InlineSocketCompletions { get; set; } = true;
+    /// <summary>Size of the blocks sockets read into and replies are written into.</summary>
+    public int IoBlockSize { get; set; } = 32 * 1024;
 
     // Cluster
     /// <summary>Members to ask to join at start ("host:port"); empty forms a cluster of its own.</summary>

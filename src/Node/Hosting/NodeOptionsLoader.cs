@@ -30,6 +30,7 @@ public static class NodeOptionsLoader
             Hz = c.GetInt(n + "hz", 1, 500),
             ActiveExpireEffort = c.GetInt(n + "active-expire-effort", 1, 10),
             InlineSocketCompletions = c.GetBool(n + "inline-socket-completions"),
+            IoBlockSize = (int)Math.Min(c.GetSize(n + "io-block-size"), int.MaxValue),
             PubSubOutputHardLimit = c.GetSize(p + "output-hard-limit"),
             PubSubOutputSoftLimit = c.GetSize(p + "output-soft-limit"),
             PubSubOutputSoftSeconds = (int)c.GetDuration(p + "output-soft-seconds").TotalSeconds,
@@ -41,6 +42,8 @@ public static class NodeOptionsLoader
         };
         if (o.ProtoMaxBulkLen < 1024 * 1024)
             throw new ConfigException($"invalid value for 'quorumcache.node.proto-max-bulk-len': at least 1MB");
+        if (o.IoBlockSize is < 4096 or > 1024 * 1024)
+            throw new ConfigException($"invalid value for 'quorumcache.node.io-block-size': between 4KB and 1MB");
         return o;
     }
 }
