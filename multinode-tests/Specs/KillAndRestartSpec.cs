@@ -14,85 +14,123 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output)
 {
     [Fact]
     public Task Kill_9_under_load_then_restart_with_the_same_data_directory() =>
-        Scenario.RunAsync("kill -9 under load, restart", output, async s =>
+        Scenario.RunAsync("kill -9 under load, restart", output, s => KillAndRestartAsync(s, killLeader: false));
+
+    /// <summary>
+    /// The same with the node that leads the metadata Raft group as the victim: the survivors must elect
+    /// a leader among themselves before anyone can mark the victim failed in the map, and the restarted
+    /// old leader must come back as a follower of the new term.
+    /// </summary>
+    [Fact]
+    public Task Kill_9_of_the_raft_leader_under_load_then_restart() =>
+        Scenario.RunAsync("kill -9 of the Raft leader under load, restart", output, s => KillAndRestartAsync(s, killLeader: true));
+
+    private static async Task KillAndRestartAsync(Scenario s, bool killLeader)
+    {
+        await s.StartClusterAsync(new ClusterOptions { Names = new[] { "A", "B", "C" } });
+        var leader = await s.Cluster.RaftLeaderAsync(s.Role("A")) ?? throw new InvalidOperationException("no Raft leader after formation");
+        var victim = killLeader ? leader : s.Cluster.Running.First(n => n != leader);
+        var survivors = s.Cluster.Running.Where(n => n != victim).ToArray();
+        s.Log($"victim {victim}, survivors {string.Join(", ", survivors.Select(n => n.Name))}, leader {leader.Name}");
+        var termBefore = long.Parse((await TestCluster.InfoOfAsync(survivors[0]))["cluster_raft_term"]);
+        var victimId = victim.NodeId!;
+        var victimSlots = await SpecHelpers.SlotsOfAsync(victim, survivors[0]);
+
+        var ports = s.Cluster.Running.Select(n => n.Port).ToArray();
+        var writer = new UniqueKeyWriter(ports, new WorkloadOptions { Seed = s.Seed, Prefix = $"kill{s.Seed}", Processes = 3, OpTimeout = TimeSpan.FromSeconds(2) });
+        var rec = new HistoryRecorder();
+        var reg = new RegisterWorkload(rec, ports, new WorkloadOptions { Seed = s.Seed, Prefix = $"kill{s.Seed}", Processes = 3, Keys = 18, OpTimeout = TimeSpan.FromSeconds(2) });
+        s.NoteOnFailure(() => $"writer: {writer.Stats}\nregisters: {reg.Stats}");
+        using var stop = new CancellationTokenSource();
+        var tasks = new[] { writer.RunAsync(stop.Token), reg.RunAsync(stop.Token) };
+        await s.BarrierAsync("the writer has 150 acknowledged keys", TimeSpan.FromSeconds(20), _ =>
+            Task.FromResult(writer.Acknowledged.Count >= 150 ? Observation.Yes() : Observation.No($"{writer.Acknowledged.Count} acked")));
+
+        await s.StepAsync($"kill -9 {victim.Name}", TimeSpan.FromSeconds(15), _ => victim.KillAsync());
+        if (killLeader)
         {
-            await s.StartClusterAsync(new ClusterOptions { Names = new[] { "A", "B", "C" } });
-            // The victim is a node that does not lead the metadata group (a leader kill is another spec).
-            var leader = await s.Cluster.RaftLeaderAsync(s.Role("A")) ?? s.Role("A");
-            var victim = s.Cluster.Running.First(n => n != leader);
-            var survivors = s.Cluster.Running.Where(n => n != victim).ToArray();
-            s.Log($"victim {victim}, survivors {string.Join(", ", survivors.Select(n => n.Name))}, leader {leader.Name}");
-            var victimId = victim.NodeId!;
-            var victimSlots = await SpecHelpers.SlotsOfAsync(victim, survivors[0]);
-
-            var ports = s.Cluster.Running.Select(n => n.Port).ToArray();
-            var writer = new UniqueKeyWriter(ports, new WorkloadOptions { Seed = s.Seed, Prefix = $"kill{s.Seed}", Processes = 3, OpTimeout = TimeSpan.FromSeconds(2) });
-            var rec = new HistoryRecorder();
-            var reg = new RegisterWorkload(rec, ports, new WorkloadOptions { Seed = s.Seed, Prefix = $"kill{s.Seed}", Processes = 3, Keys = 18, OpTimeout = TimeSpan.FromSeconds(2) });
-            s.NoteOnFailure(() => $"writer: {writer.Stats}\nregisters: {reg.Stats}");
-            using var stop = new CancellationTokenSource();
-            var tasks = new[] { writer.RunAsync(stop.Token), reg.RunAsync(stop.Token) };
-            await s.BarrierAsync("the writer has 150 acknowledged keys", TimeSpan.FromSeconds(20), _ =>
-                Task.FromResult(writer.Acknowledged.Count >= 150 ? Observation.Yes() : Observation.No($"{writer.Acknowledged.Count} acked")));
-
-            await s.StepAsync($"kill -9 {victim.Name}", TimeSpan.FromSeconds(15), _ => victim.KillAsync());
-            await s.BarrierAsync($"the survivors flag {victim.Name} as fail", TimeSpan.FromSeconds(10),
-                Conditions.FlaggedFailed(survivors, victim));
-
-            bool Surviving(string key) => !SpecHelpers.KeyIn(victimSlots, key);
-            int survivingAcked = writer.Acknowledged.Keys.Count(Surviving);
-            await s.BarrierAsync("writes to the survivors' slots keep being acknowledged", TimeSpan.FromSeconds(15), _ =>
+            await s.BarrierAsync("the survivors agree on a new Raft leader among them, in a later term", TimeSpan.FromSeconds(15), async _ =>
             {
-                int now = writer.Acknowledged.Keys.Count(Surviving);
-                return Task.FromResult(now >= survivingAcked + 100 ? Observation.Yes() : Observation.No($"{now - survivingAcked} more"));
-            });
-            await s.StepAsync("stop the clients", TimeSpan.FromSeconds(30), _ => SpecHelpers.StopAsync(stop, tasks));
-            var history = rec.Snapshot();
-
-            var livePorts = survivors.Select(n => n.Port).ToArray();
-            await s.StepAsync(Expectations.ExpectReplication
-                    ? "every acknowledged key is readable (replication)"
-                    : "every acknowledged key of the survivors' slots is readable", TimeSpan.FromSeconds(60), async _ =>
-            {
-                var lost = await writer.FindLostAsync(livePorts, Expectations.ExpectReplication ? null : Surviving);
-                Assert.True(lost.Count == 0, $"{lost.Count} acknowledged keys lost:\n{string.Join('\n', lost.Take(20))}");
-            });
-            await s.StepAsync("register histories are linearizable" + (Expectations.ExpectReplication ? "" : " on the survivors' keys"),
-                TimeSpan.FromSeconds(60), _ =>
+                var seen = new List<string>();
+                foreach (var n in survivors)
                 {
-                    var h = Expectations.ExpectReplication ? history : SpecHelpers.Filter(history, Surviving);
-                    SpecHelpers.AssertLinearizable(s, h, "registers");
-                    return Task.CompletedTask;
-                });
+                    var info = await TestCluster.InfoOfAsync(n);
+                    seen.Add($"{n.Name}: leader {info.GetValueOrDefault("cluster_raft_leader", "-")} term {info.GetValueOrDefault("cluster_raft_term", "-")}");
+                }
+                var leaders = await Task.WhenAll(survivors.Select(n => s.Cluster.RaftLeaderAsync(n)));
+                var terms = await Task.WhenAll(survivors.Select(async n => long.Parse((await TestCluster.InfoOfAsync(n))["cluster_raft_term"])));
+                var agreed = leaders.All(l => l is not null && l == leaders[0] && l != victim) && terms.All(t => t > termBefore);
+                return agreed ? Observation.Yes() : Observation.No(string.Join("; ", seen));
+            });
+        }
+        await s.BarrierAsync($"the survivors flag {victim.Name} as fail", TimeSpan.FromSeconds(10),
+            Conditions.FlaggedFailed(survivors, victim));
 
-            await s.StepAsync($"restart {victim.Name} with the same data directory", TimeSpan.FromSeconds(40),
-                ct => victim.RestartAsync(TimeSpan.FromSeconds(30), ct));
-            await s.StepAsync($"{victim.Name} kept its node id", TimeSpan.FromSeconds(5), _ =>
+        bool Surviving(string key) => !SpecHelpers.KeyIn(victimSlots, key);
+        int survivingAcked = writer.Acknowledged.Keys.Count(Surviving);
+        await s.BarrierAsync("writes to the survivors' slots keep being acknowledged", TimeSpan.FromSeconds(15), _ =>
+        {
+            int now = writer.Acknowledged.Keys.Count(Surviving);
+            return Task.FromResult(now >= survivingAcked + 100 ? Observation.Yes() : Observation.No($"{now - survivingAcked} more"));
+        });
+        await s.StepAsync("stop the clients", TimeSpan.FromSeconds(30), _ => SpecHelpers.StopAsync(stop, tasks));
+        var history = rec.Snapshot();
+
+        var livePorts = survivors.Select(n => n.Port).ToArray();
+        await s.StepAsync(Expectations.ExpectReplication
+                ? "every acknowledged key is readable (replication)"
+                : "every acknowledged key of the survivors' slots is readable", TimeSpan.FromSeconds(60), async _ =>
+        {
+            var lost = await writer.FindLostAsync(livePorts, Expectations.ExpectReplication ? null : Surviving);
+            Assert.True(lost.Count == 0, $"{lost.Count} acknowledged keys lost:\n{string.Join('\n', lost.Take(20))}");
+        });
+        await s.StepAsync("register histories are linearizable" + (Expectations.ExpectReplication ? "" : " on the survivors' keys"),
+            TimeSpan.FromSeconds(60), _ =>
             {
-                Assert.Equal(victimId, victim.NodeId);
+                var h = Expectations.ExpectReplication ? history : SpecHelpers.Filter(history, Surviving);
+                SpecHelpers.AssertLinearizable(s, h, "registers");
                 return Task.CompletedTask;
             });
-            var everyone = s.Cluster.Running.ToArray();
-            await s.BarrierAsync($"nobody flags {victim.Name} as failing any more", TimeSpan.FromSeconds(15),
-                Conditions.FlaggedFailed(everyone, victim, failed: false));
-            await s.BarrierAsync("all nodes see 3 members", TimeSpan.FromSeconds(10), Conditions.AllSeeMembers(everyone, 3));
-            await s.StepAsync("the cluster is ready again", TimeSpan.FromSeconds(70),
-                ct => s.Cluster.WaitReadyAsync(TimeSpan.FromSeconds(60), ct));
-            await s.StepAsync($"{victim.Name} serves its slots again", TimeSpan.FromSeconds(15), async _ =>
-            {
-                await using var c = new ClusterClient(new[] { victim.Port });
-                var key = await Conditions.KeyOwnedByAsync(victim, victim, $"back{s.Seed}");
-                var w = await c.ExecuteAsync(key, "SET", key, "after-restart");
-                Assert.True(w.IsOk, $"SET {key} after restart: {w}");
-                Assert.Equal(0, w.Redirects);
-            });
-            if (Expectations.ExpectReplication)
-            {
-                await s.StepAsync("after the restart every acknowledged key is still readable", TimeSpan.FromSeconds(60), async _ =>
-                {
-                    var lost = await writer.FindLostAsync(s.Cluster.Running.Select(n => n.Port).ToArray());
-                    Assert.True(lost.Count == 0, $"{lost.Count} acknowledged keys lost:\n{string.Join('\n', lost.Take(20))}");
-                });
-            }
+
+        await s.StepAsync($"restart {victim.Name} with the same data directory", TimeSpan.FromSeconds(40),
+            ct => victim.RestartAsync(TimeSpan.FromSeconds(30), ct));
+        await s.StepAsync($"{victim.Name} kept its node id", TimeSpan.FromSeconds(5), _ =>
+        {
+            Assert.Equal(victimId, victim.NodeId);
+            return Task.CompletedTask;
         });
+        var everyone = s.Cluster.Running.ToArray();
+        await s.BarrierAsync($"nobody flags {victim.Name} as failing any more", TimeSpan.FromSeconds(15),
+            Conditions.FlaggedFailed(everyone, victim, failed: false));
+        await s.BarrierAsync("all nodes see 3 members", TimeSpan.FromSeconds(10), Conditions.AllSeeMembers(everyone, 3));
+        await s.StepAsync("the cluster is ready again", TimeSpan.FromSeconds(70),
+            ct => s.Cluster.WaitReadyAsync(TimeSpan.FromSeconds(60), ct));
+        if (killLeader)
+        {
+            await s.BarrierAsync($"{victim.Name} follows the leader the survivors follow", TimeSpan.FromSeconds(15), async _ =>
+            {
+                var mine = await TestCluster.InfoOfAsync(victim);
+                var theirs = await s.Cluster.RaftLeaderAsync(survivors[0]);
+                return mine["cluster_raft_role"] == "follower" && theirs is not null && mine["cluster_raft_leader"] == theirs.NodeId
+                    ? Observation.Yes()
+                    : Observation.No($"{victim.Name}: {mine["cluster_raft_role"]}, leader {mine["cluster_raft_leader"]}; survivors' leader {theirs?.Name ?? "none"}");
+            });
+        }
+        await s.StepAsync($"{victim.Name} serves its slots again", TimeSpan.FromSeconds(15), async _ =>
+        {
+            await using var c = new ClusterClient(new[] { victim.Port });
+            var key = await Conditions.KeyOwnedByAsync(victim, victim, $"back{s.Seed}");
+            var w = await c.ExecuteAsync(key, "SET", key, "after-restart");
+            Assert.True(w.IsOk, $"SET {key} after restart: {w}");
+            Assert.Equal(0, w.Redirects);
+        });
+        if (Expectations.ExpectReplication)
+        {
+            await s.StepAsync("after the restart every acknowledged key is still readable", TimeSpan.FromSeconds(60), async _ =>
+            {
+                var lost = await writer.FindLostAsync(s.Cluster.Running.Select(n => n.Port).ToArray());
+                Assert.True(lost.Count == 0, $"{lost.Count} acknowledged keys lost:\n{string.Join('\n', lost.Take(20))}");
+            });
+        }
+    }
 }
