@@ -29,9 +29,12 @@ public sealed class NodeFixture : IAsyncLifetime
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Port = new Uri(addresses.First()).Port;
         Server = _app.Services.GetRequiredService<NodeServer>();
-        // The cluster part starts after the port opens (until then every slot answers CLUSTERDOWN).
+        // The cluster part starts after the port opens (until then every slot answers CLUSTERDOWN);
+        // wait until it serves, and until its one-node cluster has committed its first map so tests
+        // see a settled node rather than the bootstrapping one.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Server.Router.Route(0, isWrite: true, null!).Kind != RouteKind.Local)
+        while (Server.Router.Route(0, isWrite: true, null!).Kind != RouteKind.Local
+               || Server.Get<QuorumCache.Node.Clustering.ClusterService>()?.Node is not { Map.IsBootstrapped: true })
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the node did not start serving its slots");
             await Task.Delay(5);

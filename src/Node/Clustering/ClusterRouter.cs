@@ -28,8 +28,11 @@ public sealed class ClusterRouter : ISlotRouter
     {
         var map = node.Map;
         if (!map.IsBootstrapped)
+        {
             // A node that formed its own cluster owns everything even before its first entry commits.
-            return node.IsBootstrapping ? RouteDecision.Local : new RouteDecision(RouteKind.ClusterDown);
+            if (!node.IsBootstrapping) return new RouteDecision(RouteKind.ClusterDown);
+            return Volatile.Read(ref _paused[slot]) is null ? RouteDecision.Local : new RouteDecision(RouteKind.Hold);
+        }
         var group = map[slot];
         if (group is null) return new RouteDecision(RouteKind.Unserved);
         if (group.Primary == node.MyId)
