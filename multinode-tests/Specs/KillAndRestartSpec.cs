@@ -51,16 +51,13 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output)
         {
             await s.BarrierAsync("the survivors agree on a new Raft leader among them, in a later term", TimeSpan.FromSeconds(15), async _ =>
             {
-                var seen = new List<string>();
-                foreach (var n in survivors)
-                {
-                    var info = await TestCluster.InfoOfAsync(n);
-                    seen.Add($"{n.Name}: leader {info.GetValueOrDefault("cluster_raft_leader", "-")} term {info.GetValueOrDefault("cluster_raft_term", "-")}");
-                }
-                var leaders = await Task.WhenAll(survivors.Select(n => s.Cluster.RaftLeaderAsync(n)));
-                var terms = await Task.WhenAll(survivors.Select(async n => long.Parse((await TestCluster.InfoOfAsync(n))["cluster_raft_term"])));
-                var agreed = leaders.All(l => l is not null && l == leaders[0] && l != victim) && terms.All(t => t > termBefore);
-                return agreed ? Observation.Yes() : Observation.No(string.Join("; ", seen));
+                var infos = await Task.WhenAll(survivors.Select(n => TestCluster.InfoOfAsync(n)));
+                var leaders = infos.Select(i => i["cluster_raft_leader"]).ToArray();
+                var agreed = leaders.All(l => l == leaders[0] && l != victimId && survivors.Any(n => n.NodeId == l))
+                             && infos.All(i => long.Parse(i["cluster_raft_term"]) > termBefore);
+                return agreed
+                    ? Observation.Yes()
+                    : Observation.No(string.Join("; ", survivors.Zip(infos, (n, i) => $"{n.Name}: leader {i["cluster_raft_leader"]} term {i["cluster_raft_term"]}")));
             });
         }
         await s.BarrierAsync($"the survivors flag {victim.Name} as fail", TimeSpan.FromSeconds(10),

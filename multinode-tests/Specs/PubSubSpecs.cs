@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using QuorumCache.MultiNode.Harness;
 using QuorumCache.Resp;
 using Xunit.Abstractions;
@@ -29,12 +27,12 @@ public sealed class PubSubSpecs(SharedClusterFixture fixture, ITestOutputHelper 
             await s.StepAsync("B subscribes (RESP3: channel and pattern), C subscribes (RESP2: channel)", TimeSpan.FromSeconds(20), async _ =>
             {
                 Assert.False((await onB.ExecuteAsync("HELLO", "3")).IsError);
-                await SendAsync(onB, "SUBSCRIBE", channel);
-                await SendAsync(onB, "PSUBSCRIBE", pattern);
+                await onB.SendWithoutReplyAsync("SUBSCRIBE", channel);
+                await onB.SendWithoutReplyAsync("PSUBSCRIBE", pattern);
                 AssertFrame(await NextAsync(onB), "subscribe", channel, "1");
                 AssertFrame(await NextAsync(onB), "psubscribe", pattern, "2");
                 onC.SubscriberMode = true;
-                await SendAsync(onC, "SUBSCRIBE", channel);
+                await onC.SendWithoutReplyAsync("SUBSCRIBE", channel);
                 AssertFrame(await NextAsync(onC), "subscribe", channel, "1");
             });
 
@@ -65,24 +63,17 @@ public sealed class PubSubSpecs(SharedClusterFixture fixture, ITestOutputHelper 
 
             await s.StepAsync("after UNSUBSCRIBE on C, a publish from A reaches B only", TimeSpan.FromSeconds(20), async _ =>
             {
-                await SendAsync(onC, "UNSUBSCRIBE", channel);
+                await onC.SendWithoutReplyAsync("UNSUBSCRIBE", channel);
                 AssertFrame(await NextAsync(onC), "unsubscribe", channel, "0");
                 Assert.Equal(0, (await pubA.ExecuteAsync("PUBLISH", channel, "last")).Integer);
                 AssertFrame(await NextAsync(onB), "message", channel, "last");
                 AssertFrame(await NextAsync(onB), "pmessage", pattern, channel, "last");
                 // C is no longer subscribed: a PING in RESP2 subscriber mode answers ["pong", ""], nothing came before it.
-                await SendAsync(onC, "PING");
+                await onC.SendWithoutReplyAsync("PING");
                 var next = await NextAsync(onC);
                 Assert.True(Render(next) == "pong|" || next.Text == "PONG", $"C got {Render(next)} after unsubscribing");
             });
         }, fixture.Cluster);
-
-    private static Task SendAsync(RespClient c, params string[] args)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        RespClient.EncodeCommand(buffer, args.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a)).ToArray());
-        return c.SendRawAsync(buffer.WrittenMemory, 0);
-    }
 
     private static async Task<RespValue> NextAsync(RespClient c)
     {

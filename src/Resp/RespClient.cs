@@ -64,6 +64,17 @@ public sealed class RespClient : IAsyncDisposable
         return (await SendRawAsync(buffer.WrittenMemory, 1).ConfigureAwait(false))[0];
     }
 
+    /// <summary>
+    /// Sends a command without waiting for a reply: everything it produces (subscribe confirmations,
+    /// messages, and its reply if any) arrives on <see cref="Pushes"/>. For pub/sub commands.
+    /// </summary>
+    public Task SendWithoutReplyAsync(params string[] args)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        EncodeCommand(buffer, args.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a)).ToArray());
+        return SendRawAsync(buffer.WrittenMemory, 0);
+    }
+
     /// <summary>Sends several commands in one write and returns their replies in order.</summary>
     public async Task<RespValue[]> PipelineAsync(IEnumerable<string[]> commands)
     {

@@ -15,12 +15,7 @@ internal static class PubSubTestKit
     /// Sends a command expecting no reply slot: every frame it produces (confirmations, errors,
     /// replies, messages) then arrives on <see cref="RespClient.Pushes"/>.
     /// </summary>
-    public static Task Send(this RespClient c, params string[] args)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        RespClient.EncodeCommand(buffer, args.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a)).ToArray());
-        return c.SendRawAsync(buffer.WrittenMemory, 0);
-    }
+    public static Task Send(this RespClient c, params string[] args) => c.SendWithoutReplyAsync(args);
 
     public static Task SendBytes(this RespClient c, params byte[][] args)
     {
