@@ -16,7 +16,7 @@ public class ByteTableTests
     public void RandomOperationsAgreeWithADictionary(int seed)
     {
         var rng = new Random(seed);
-        var table = new ByteTable(withValues: true);
+        var table = new ByteTable<byte[]>(withValues: true);
         var reference = new Dictionary<string, string>();
         for (var step = 0; step < 20000; step++)
         {
@@ -52,7 +52,7 @@ public class ByteTableTests
     public void ScanReturnsEveryStableKeyDespiteResizes(int seed)
     {
         var rng = new Random(seed);
-        var table = new ByteTable(withValues: false);
+        var table = new ByteTable<byte[]?>(withValues: false);
         for (var i = 0; i < 500; i++) table.AddNew(B("stable" + i), null);
         var seen = new HashSet<string>();
         ulong cursor = 0;
@@ -79,7 +79,7 @@ public class ByteTableTests
     public void RandomIndexIsUniformAfterManyDeletes()
     {
         var rng = new Random(5);
-        var table = new ByteTable(withValues: false);
+        var table = new ByteTable<byte[]?>(withValues: false);
         for (var i = 0; i < 4000; i++) table.AddNew(B("m" + i), null);
         for (var i = 0; i < 3996; i++) table.Remove(B("m" + i));
         var counts = new Dictionary<string, int>();

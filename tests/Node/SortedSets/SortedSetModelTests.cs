@@ -182,7 +182,17 @@ public class SortedSetModelTests(ITestOutputHelper output)
         }
         Assert.Equal(list[0].Member, Encoding.UTF8.GetString(z.First!.Member));
         Assert.Equal(list[^1].Member, Encoding.UTF8.GetString(z.Last!.Member));
-        Assert.Equal(scores.Count, z.Members.Count);
+        Assert.Equal(scores.Count, z.Count);
+        foreach (var (name, expectedScore) in scores)
+        {
+            Assert.True(z.TryGetScore(Encoding.UTF8.GetBytes(name), out var got), name);
+            Assert.Equal(expectedScore, got);
+        }
+        var scanned = new Dictionary<string, double>();
+        var cursor = 0UL;
+        do cursor = z.Scan(cursor, 7, (member, score) => scanned[Encoding.UTF8.GetString(member)] = score);
+        while (cursor != 0);
+        Assert.Equal(scores.OrderBy(p => p.Key, StringComparer.Ordinal), scanned.OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
     [Fact]

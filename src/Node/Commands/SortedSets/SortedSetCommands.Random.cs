@@ -107,8 +107,10 @@ public static partial class SortedSetCommands
 
     /// <summary>
     /// ZSCAN. A "listpack" set is answered whole with cursor 0, as Redis does. A larger one is scanned
-    /// in rank order, the cursor being the next rank. Scores are formatted as Redis formats them for the
-    /// encoding: shortest form for listpack, 17 significant digits for skiplist.
+    /// over its member index with Redis's reverse-binary bucket cursor, so a member present for the
+    /// whole scan is returned even if others are added or removed between calls. Scores are formatted
+    /// as Redis formats them for the encoding: shortest form for listpack, 17 significant digits for
+    /// skiplist.
     /// </summary>
     private static void ZScan(CommandContext ctx)
     {
@@ -160,33 +162,29 @@ public static partial class SortedSetCommands
             }
         }
         var listpack = z.EncodingName == "listpack";
-        SkipListNode? node;
-        long take;
-        ulong next;
+        var found = new List<(byte[] Member, double Score)>();
+        ulong next = 0;
         if (listpack)
         {
-            node = z.First;
-            take = z.Count;
-            next = 0;
+            for (var n = z.First; n is not null; n = n.Next)
+                if (pattern is null || GlobMatcher.IsMatch(pattern, n.Member)) found.Add((n.Member, n.Score));
         }
         else
         {
-            node = cursor < (ulong)z.Count ? z.ByRank((long)cursor) : null;
-            take = node is null ? 0 : Math.Min(count, z.Count - (long)cursor);
-            next = node is null || (long)cursor + take >= z.Count ? 0 : cursor + (ulong)take;
+            next = z.Scan(cursor, count, (member, score) =>
+            {
+                if (pattern is null || GlobMatcher.IsMatch(pattern, member)) found.Add((member, score));
+            });
         }
-        var found = new List<SkipListNode>();
-        for (long i = 0; i < take && node is not null; i++, node = node.Next)
-            if (pattern is null || GlobMatcher.IsMatch(pattern, node.Member)) found.Add(node);
         w.WriteArrayHeader(2);
         w.WriteBulkString(next.ToString(CultureInfo.InvariantCulture));
         w.WriteArrayHeader(found.Count * 2);
         Span<byte> tmp = stackalloc byte[40];
-        foreach (var n in found)
+        foreach (var (member, score) in found)
         {
-            w.WriteBulk(n.Member);
-            if (listpack) w.WriteBulk(tmp[..RespFormat.FormatDouble(n.Score, tmp)]);
-            else w.WriteBulkString(FormatG17(n.Score));
+            w.WriteBulk(member);
+            if (listpack) w.WriteBulk(tmp[..RespFormat.FormatDouble(score, tmp)]);
+            else w.WriteBulkString(FormatG17(score));
         }
     }
 

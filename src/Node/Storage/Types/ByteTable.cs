@@ -3,11 +3,12 @@ using System.Numerics;
 namespace QuorumCache.Node.Storage.Types;
 
 /// <summary>
-/// The "hashtable" encoding of hashes and sets: a chained hash table of byte-string keys (with
-/// optional values) kept in parallel arrays, with a power-of-two bucket array.
+/// The "hashtable" encoding of hashes and sets, and the member index of sorted sets: a chained hash
+/// table of byte-string keys (with optional values: byte strings for hashes, scores for sorted sets)
+/// kept in parallel arrays, with a power-of-two bucket array.
 /// <para>
 /// Why not <c>Dictionary</c>: SPOP/SRANDMEMBER/HRANDFIELD need O(1) access to a random element, and
-/// SSCAN/HSCAN need a cursor that survives inserts, deletes and resizes between calls. Both come from
+/// SSCAN/HSCAN/ZSCAN need a cursor that survives inserts, deletes and resizes between calls. Both come from
 /// owning the layout: a random entry is a random live slot of the entry arrays (the table shrinks when
 /// it falls under 1/8 full, so a few probes find one), and the scan cursor walks the buckets in
 /// Redis's reverse-binary order, which visits every bucket of any power-of-two table size that a
@@ -16,13 +17,13 @@ namespace QuorumCache.Node.Storage.Types;
 /// </para>
 /// Lookups take a span and hash with <see cref="KeyComparer.Hash"/>: no allocation.
 /// </summary>
-public sealed class ByteTable
+public sealed class ByteTable<TValue>
 {
     private const int MinCapacity = 8;
 
     private int[] _buckets;      // entry index + 1; 0 = empty
     private byte[]?[] _keys;     // null = free entry
-    private byte[]?[]? _values;  // null for sets
+    private TValue[]? _values;   // null for sets
     private int[] _hashes;
     private int[] _next;         // chain link (entry index, -1 = end); for free entries the free list
     private int _count;
@@ -34,7 +35,7 @@ public sealed class ByteTable
         var cap = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, MinCapacity));
         _buckets = new int[cap];
         _keys = new byte[]?[cap];
-        _values = withValues ? new byte[]?[cap] : null;
+        _values = withValues ? new TValue[cap] : null;
         _hashes = new int[cap];
         _next = new int[cap];
     }
@@ -46,9 +47,9 @@ public sealed class ByteTable
 
     public byte[]? KeyAt(int index) => _keys[index];
 
-    public byte[] ValueAt(int index) => _values![index]!;
+    public TValue ValueAt(int index) => _values![index];
 
-    public void SetValueAt(int index, byte[] value) => _values![index] = value;
+    public void SetValueAt(int index, TValue value) => _values![index] = value;
 
     /// <summary>Index of <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
@@ -61,7 +62,7 @@ public sealed class ByteTable
     }
 
     /// <summary>Adds a key known to be absent (call <see cref="Find"/> first). Returns its index.</summary>
-    public int AddNew(byte[] key, byte[]? value)
+    public int AddNew(byte[] key, TValue value)
     {
         int i;
         if (_free >= 0)
@@ -106,7 +107,7 @@ public sealed class ByteTable
             _next[p] = _next[index];
         }
         _keys[index] = null;
-        if (_values is not null) _values[index] = null;
+        if (_values is not null) _values[index] = default!;
         _next[index] = _free;
         _free = index;
         _count--;
@@ -121,7 +122,7 @@ public sealed class ByteTable
     private void Resize(int capacity, bool compact)
     {
         var keys = new byte[]?[capacity];
-        var values = _values is null ? null : new byte[]?[capacity];
+        var values = _values is null ? null : new TValue[capacity];
         var hashes = new int[capacity];
         var next = new int[capacity];
         var buckets = new int[capacity];
@@ -212,12 +213,12 @@ public sealed class ByteTable
         return (v >> 32) | (v << 32);
     }
 
-    public ByteTable Clone()
+    public ByteTable<TValue> Clone()
     {
-        var c = (ByteTable)MemberwiseClone();
+        var c = (ByteTable<TValue>)MemberwiseClone();
         c._buckets = (int[])_buckets.Clone();
         c._keys = (byte[]?[])_keys.Clone(); // byte strings are never mutated in place: sharing is safe
-        c._values = (byte[]?[]?)_values?.Clone();
+        c._values = (TValue[]?)_values?.Clone();
         c._hashes = (int[])_hashes.Clone();
         c._next = (int[])_next.Clone();
         return c;
@@ -231,7 +232,7 @@ public sealed class ByteTable
         {
             if (_keys[i] is not { } k) continue;
             bytes += 24 + k.Length;
-            if (_values is not null) bytes += 24 + _values[i]!.Length;
+            if (_values is byte[]?[] strings) bytes += 24 + strings[i]!.Length;
         }
         return bytes;
     }

@@ -3,20 +3,20 @@ namespace QuorumCache.Node.Storage.Types;
 /// <summary>
 /// A hash value. Small hashes (at most <see cref="MaxListpackEntries"/> fields, every field and value
 /// at most 64 bytes) live in one packed array ("listpack", insertion order, like Redis); anything
-/// larger moves for good to a <see cref="ByteTable"/> ("hashtable"). As in Redis, a hash never moves
+/// larger moves for good to a <see cref="ByteTable{TValue}"/> ("hashtable"). As in Redis, a hash never moves
 /// back to the packed form.
 /// </summary>
 public sealed class RedisHash : RedisObject
 {
     public const int MaxListpackEntries = 128;
 
-    // One field for both forms (a byte[] of packed field, value, field, value... or a ByteTable):
+    // One field for both forms (a byte[] of packed field, value, field, value... or a ByteTable<byte[]>):
     // small hashes are the common case and every reference costs 8 bytes per key.
     private object _data = Array.Empty<byte>();
     private int _packedCount;       // fields in the packed form
 
     private byte[]? _packed => _data as byte[];
-    private ByteTable? _table => _data as ByteTable;
+    private ByteTable<byte[]>? _table => _data as ByteTable<byte[]>;
 
     public override string TypeName => "hash";
     public override string EncodingName => _table is null ? "listpack" : "hashtable";
@@ -87,7 +87,7 @@ public sealed class RedisHash : RedisObject
 
     private void Convert(int sizeHint)
     {
-        var t = new ByteTable(withValues: true, Math.Max(sizeHint, _packedCount));
+        var t = new ByteTable<byte[]>(withValues: true, Math.Max(sizeHint, _packedCount));
         var e = GetEnumerator();
         while (e.MoveNext()) t.AddNew(e.Field.ToArray(), e.Value.ToArray());
         _data = t;
@@ -166,7 +166,7 @@ public sealed class RedisHash : RedisObject
 
     /// <summary>
     /// One HSCAN step. The packed form returns everything with cursor 0 (as Redis does for listpacks);
-    /// the table walks its buckets (see <see cref="ByteTable.Scan"/>).
+    /// the table walks its buckets (see <see cref="ByteTable{TValue}.Scan"/>).
     /// </summary>
     public ulong Scan(ulong cursor, long count, List<(byte[] Field, byte[] Value)> into)
     {
@@ -178,7 +178,7 @@ public sealed class RedisHash : RedisObject
 
     public override RedisObject Clone() => new RedisHash
     {
-        _data = _data is ByteTable t ? t.Clone() : ((byte[])_data).Clone(),
+        _data = _data is ByteTable<byte[]> t ? t.Clone() : ((byte[])_data).Clone(),
         _packedCount = _packedCount,
     };
 

@@ -7,7 +7,7 @@ namespace QuorumCache.Node.Storage.Types;
 /// A set value with Redis 7.2's three encodings and thresholds: "intset" (a sorted array of 64-bit
 /// integers, at most <see cref="MaxIntsetEntries"/>, while every member is an integer in canonical
 /// form), "listpack" (one packed array in insertion order, at most <see cref="MaxListpackEntries"/>
-/// members of at most 64 bytes) and "hashtable" (<see cref="ByteTable"/>). Conversions only go
+/// members of at most 64 bytes) and "hashtable" (<see cref="ByteTable{TValue}"/>). Conversions only go
 /// towards larger encodings, as in Redis, and happen at the same points, so OBJECT ENCODING and the
 /// order of SMEMBERS for small sets match Redis.
 /// </summary>
@@ -17,13 +17,13 @@ public sealed class RedisSet : RedisObject, IMemberSet
     public const int MaxListpackEntries = 128;
 
     // One field for the three forms: long[] (intset, sorted, exactly sized), byte[] (listpack) or
-    // ByteTable; every reference costs 8 bytes per key.
+    // ByteTable<byte[]?>; every reference costs 8 bytes per key.
     private object _data = null!;
     private int _packedCount;
 
     private long[]? _ints => _data as long[];
     private byte[]? _packed => _data as byte[];
-    private ByteTable? _table => _data as ByteTable;
+    private ByteTable<byte[]?>? _table => _data as ByteTable<byte[]?>;
 
     private RedisSet() { }
 
@@ -35,7 +35,7 @@ public sealed class RedisSet : RedisObject, IMemberSet
     {
         if (sizeHint <= MaxIntsetEntries && ArgParse.TryInt64(first, out _)) return new RedisSet { _data = Array.Empty<long>() };
         if (sizeHint <= MaxListpackEntries) return new RedisSet { _data = Array.Empty<byte>() };
-        return new RedisSet { _data = new ByteTable(withValues: false, sizeHint) };
+        return new RedisSet { _data = new ByteTable<byte[]?>(withValues: false, sizeHint) };
     }
 
     /// <summary>The empty set STORE commands fill (Redis starts them as an intset).</summary>
@@ -187,7 +187,7 @@ public sealed class RedisSet : RedisObject, IMemberSet
 
     private void ToTable(int sizeHint)
     {
-        var t = new ByteTable(withValues: false, sizeHint);
+        var t = new ByteTable<byte[]?>(withValues: false, sizeHint);
         var e = GetEnumerator();
         while (e.MoveNext()) t.AddNew(e.Current.ToArray(), null);
         _data = t;
@@ -251,7 +251,7 @@ public sealed class RedisSet : RedisObject, IMemberSet
 
     /// <summary>
     /// One SSCAN step. Intsets and listpacks return everything with cursor 0 (as Redis does); the table
-    /// walks its buckets (see <see cref="ByteTable.Scan"/>).
+    /// walks its buckets (see <see cref="ByteTable{TValue}.Scan"/>).
     /// </summary>
     public ulong Scan(ulong cursor, long count, List<byte[]> into)
     {
@@ -263,7 +263,7 @@ public sealed class RedisSet : RedisObject, IMemberSet
 
     public override RedisObject Clone() => new RedisSet
     {
-        _data = _data is ByteTable t ? t.Clone() : ((Array)_data).Clone(),
+        _data = _data is ByteTable<byte[]?> t ? t.Clone() : ((Array)_data).Clone(),
         _packedCount = _packedCount,
     };
 

@@ -36,13 +36,13 @@ public sealed class RedisSortedSet : RedisObject
     public const int MaxListpackEntries = 128;
     public const int MaxListpackValue = 64;
 
-    private readonly Dictionary<byte[], double> _dict;
+    private readonly ByteTable<double> _dict;
     private readonly SkipList _list = new();
     private bool _skiplist;
 
     public RedisSortedSet(int capacity = 0)
     {
-        _dict = new Dictionary<byte[], double>(capacity, KeyComparer.Instance);
+        _dict = new ByteTable<double>(withValues: true, capacity);
     }
 
     /// <summary>A new set with Redis's initial encoding for a ZADD of <paramref name="elements"/> pairs whose first member has <paramref name="firstMemberLength"/> bytes.</summary>
@@ -67,10 +67,14 @@ public sealed class RedisSortedSet : RedisObject
     public SkipListNode? First => _list.First;
     public SkipListNode? Last => _list.Last;
 
-    public bool TryGetScore(ReadOnlySpan<byte> member, out double score) =>
-        _dict.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(member, out score);
+    public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
+    {
+        var i = _dict.Find(member);
+        score = i < 0 ? 0 : _dict.ValueAt(i);
+        return i >= 0;
+    }
 
-    public bool Contains(ReadOnlySpan<byte> member) => _dict.GetAlternateLookup<ReadOnlySpan<byte>>().ContainsKey(member);
+    public bool Contains(ReadOnlySpan<byte> member) => _dict.Find(member) >= 0;
 
     /// <summary>
     /// Adds or updates one member with ZADD's semantics (Redis's zsetAdd). <paramref name="newScore"/>
@@ -80,9 +84,10 @@ public sealed class RedisSortedSet : RedisObject
     {
         var incr = (flags & ZAddFlags.Incr) != 0;
         newScore = score;
-        var lookup = _dict.GetAlternateLookup<ReadOnlySpan<byte>>();
-        if (lookup.TryGetValue(member, out var stored, out var current))
+        var index = _dict.Find(member);
+        if (index >= 0)
         {
+            var current = _dict.ValueAt(index);
             if ((flags & ZAddFlags.Nx) != 0) return ZAddOutcome.Nop;
             if (incr)
             {
@@ -94,14 +99,14 @@ public sealed class RedisSortedSet : RedisObject
             newScore = score;
             if (score == current) return ZAddOutcome.Unchanged;
             _list.UpdateScore(current, member, score);
-            _dict[stored] = score;
+            _dict.SetValueAt(index, score);
             return ZAddOutcome.Updated;
         }
         if ((flags & ZAddFlags.Xx) != 0) return ZAddOutcome.Nop;
         if (!_skiplist && (_dict.Count + 1 > MaxListpackEntries || member.Length > MaxListpackValue)) _skiplist = true;
         var key = member.ToArray();
         _list.Insert(score, key);
-        _dict.Add(key, score);
+        _dict.AddNew(key, score);
         return ZAddOutcome.Added;
     }
 
@@ -110,12 +115,15 @@ public sealed class RedisSortedSet : RedisObject
     {
         if (!_skiplist && (_dict.Count + 1 > MaxListpackEntries || member.Length > MaxListpackValue)) _skiplist = true;
         _list.Insert(score, member);
-        _dict.Add(member, score);
+        _dict.AddNew(member, score);
     }
 
     public bool Remove(ReadOnlySpan<byte> member)
     {
-        if (!_dict.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(member, out _, out var score)) return false;
+        var i = _dict.Find(member);
+        if (i < 0) return false;
+        var score = _dict.ValueAt(i);
+        _dict.RemoveAt(i);
         _list.Delete(score, member);
         return true;
     }
@@ -200,8 +208,13 @@ public sealed class RedisSortedSet : RedisObject
     /// <summary>Removes 0-based ranks <paramref name="start"/>..<paramref name="end"/> inclusive (already clamped).</summary>
     public long RemoveRangeByRank(long start, long end) => _list.DeleteRangeByRank(start + 1, end + 1, Forget);
 
-    /// <summary>The members in dictionary order (for random picks and scans that do not need order).</summary>
-    public Dictionary<byte[], double> Members => _dict;
+    /// <summary>
+    /// One ZSCAN step over the member index (Redis scans the dictionary of a "skiplist" set too): a
+    /// member present for the whole scan is returned at least once, whatever is added or removed
+    /// between the calls. Returns the next cursor, 0 when done.
+    /// </summary>
+    public ulong Scan(ulong cursor, long count, Action<byte[], double> visit) =>
+        _dict.Scan(cursor, count, i => visit(_dict.KeyAt(i)!, _dict.ValueAt(i)));
 
     public override RedisObject Clone()
     {
@@ -226,7 +239,7 @@ public sealed class RedisSortedSet : RedisObject
     public override long MemoryUsage()
     {
         long total = 64;
-        foreach (var (m, _) in _dict) total += 24 + m.Length + 28 + 72;
+        for (var n = _list.First; n is not null; n = n.Next) total += 24 + n.Member.Length + 28 + 72;
         return total;
     }
 }
