@@ -109,7 +109,9 @@ public sealed partial class HandOffProtocol
             if (map.Migrations.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag) continue;
             _out.Remove(o.Slot);
             _host.StopForwarding(o.Slot);
-            var completed = map.PrimaryOf(o.Slot) == o.Target;
+            // Completed when the slot is no longer ours: its owner is the target, or already a later
+            // owner when this node applied several entries at once (a lagging source). Aborted otherwise.
+            var completed = map.PrimaryOf(o.Slot) != me;
             if (completed) _host.ClearSlot(o.Slot);
             _host.Resume(o.Slot);
             LogOutgoingDone(_log, o.Slot, o.Target, completed ? "completed" : "aborted");

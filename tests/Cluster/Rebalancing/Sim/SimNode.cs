@@ -102,7 +102,7 @@ internal sealed class SimNode(string id, ClusterSim sim)
             if (map.Migrations.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag) continue;
             _out.Remove(o.Slot);
             _forwarding.Remove(o.Slot);
-            if (map.PrimaryOf(o.Slot) == o.Target) ClearSlot(o.Slot);
+            if (map.PrimaryOf(o.Slot) != Id) ClearSlot(o.Slot); // no longer ours: completed (the owner may already be a later one)
             Resume(o.Slot);
         }
         foreach (var (slot, i) in _in.ToList())
