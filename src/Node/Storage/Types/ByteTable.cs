@@ -228,11 +228,12 @@ public sealed class ByteTable<TValue>
     public long MemoryUsage()
     {
         long bytes = 64 + (long)_keys.Length * (_values is null ? 20 : 28);
+        var strings = _values as byte[]?[]; // hashes: count each value's bytes too
         for (var i = 0; i < _end; i++)
         {
             if (_keys[i] is not { } k) continue;
             bytes += 24 + k.Length;
-            if (_values is byte[]?[] strings) bytes += 24 + strings[i]!.Length;
+            if (strings is not null) bytes += 24 + strings[i]!.Length;
         }
         return bytes;
     }
