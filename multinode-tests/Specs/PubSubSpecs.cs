@@ -29,11 +29,11 @@ public sealed class PubSubSpecs(SharedClusterFixture fixture, ITestOutputHelper 
                 Assert.False((await onB.ExecuteAsync("HELLO", "3")).IsError);
                 await onB.SendWithoutReplyAsync("SUBSCRIBE", channel);
                 await onB.SendWithoutReplyAsync("PSUBSCRIBE", pattern);
-                AssertFrame(await NextAsync(onB), "subscribe", channel, "1");
-                AssertFrame(await NextAsync(onB), "psubscribe", pattern, "2");
+                AssertFrame(await onB.NextPushAsync(FrameWait), "subscribe", channel, "1");
+                AssertFrame(await onB.NextPushAsync(FrameWait), "psubscribe", pattern, "2");
                 onC.SubscriberMode = true;
                 await onC.SendWithoutReplyAsync("SUBSCRIBE", channel);
-                AssertFrame(await NextAsync(onC), "subscribe", channel, "1");
+                AssertFrame(await onC.NextPushAsync(FrameWait), "subscribe", channel, "1");
             });
 
             await using var pubA = await RespClient.ConnectAsync("127.0.0.1", a.Port);
@@ -46,9 +46,9 @@ public sealed class PubSubSpecs(SharedClusterFixture fixture, ITestOutputHelper 
             {
                 for (var i = 0; i < Messages; i++)
                 {
-                    AssertFrame(await NextAsync(onB), "message", channel, $"a{i}");
-                    AssertFrame(await NextAsync(onB), "pmessage", pattern, channel, $"a{i}");
-                    AssertFrame(await NextAsync(onC), "message", channel, $"a{i}");
+                    AssertFrame(await onB.NextPushAsync(FrameWait), "message", channel, $"a{i}");
+                    AssertFrame(await onB.NextPushAsync(FrameWait), "pmessage", pattern, channel, $"a{i}");
+                    AssertFrame(await onC.NextPushAsync(FrameWait), "message", channel, $"a{i}");
                 }
             });
 
@@ -56,37 +56,24 @@ public sealed class PubSubSpecs(SharedClusterFixture fixture, ITestOutputHelper 
             await s.StepAsync("B publishes: its reply counts its own two receptions; C gets it too", TimeSpan.FromSeconds(20), async _ =>
             {
                 Assert.Equal(2, (await pubB.ExecuteAsync("PUBLISH", channel, "from-b")).Integer);
-                AssertFrame(await NextAsync(onB), "message", channel, "from-b");
-                AssertFrame(await NextAsync(onB), "pmessage", pattern, channel, "from-b");
-                AssertFrame(await NextAsync(onC), "message", channel, "from-b");
+                AssertFrame(await onB.NextPushAsync(FrameWait), "message", channel, "from-b");
+                AssertFrame(await onB.NextPushAsync(FrameWait), "pmessage", pattern, channel, "from-b");
+                AssertFrame(await onC.NextPushAsync(FrameWait), "message", channel, "from-b");
             });
 
             await s.StepAsync("after UNSUBSCRIBE on C, a publish from A reaches B only", TimeSpan.FromSeconds(20), async _ =>
             {
                 await onC.SendWithoutReplyAsync("UNSUBSCRIBE", channel);
-                AssertFrame(await NextAsync(onC), "unsubscribe", channel, "0");
+                AssertFrame(await onC.NextPushAsync(FrameWait), "unsubscribe", channel, "0");
                 Assert.Equal(0, (await pubA.ExecuteAsync("PUBLISH", channel, "last")).Integer);
-                AssertFrame(await NextAsync(onB), "message", channel, "last");
-                AssertFrame(await NextAsync(onB), "pmessage", pattern, channel, "last");
+                AssertFrame(await onB.NextPushAsync(FrameWait), "message", channel, "last");
+                AssertFrame(await onB.NextPushAsync(FrameWait), "pmessage", pattern, channel, "last");
                 // C is no longer subscribed: a PING in RESP2 subscriber mode answers ["pong", ""], nothing came before it.
                 await onC.SendWithoutReplyAsync("PING");
-                var next = await NextAsync(onC);
+                var next = await onC.NextPushAsync(FrameWait);
                 Assert.True(Render(next) == "pong|" || next.Text == "PONG", $"C got {Render(next)} after unsubscribing");
             });
         }, fixture.Cluster);
-
-    private static async Task<RespValue> NextAsync(RespClient c)
-    {
-        using var cts = new CancellationTokenSource(FrameWait);
-        try
-        {
-            return await c.Pushes.ReadAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"no pub/sub frame within {FrameWait.TotalSeconds:0} s");
-        }
-    }
 
     private static string Render(RespValue v) =>
         v.Type is RespType.Array or RespType.Push ? string.Join('|', Enumerable.Range(0, v.Count).Select(i => v[i].Text ?? v[i].Integer.ToString())) : v.ToString()!;

@@ -75,6 +75,20 @@ public sealed class RespClient : IAsyncDisposable
         return SendRawAsync(buffer.WrittenMemory, 0);
     }
 
+    /// <summary>The next frame on <see cref="Pushes"/>; <see cref="TimeoutException"/> if none comes within <paramref name="timeout"/>.</summary>
+    public async Task<RespValue> NextPushAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            return await _pushes.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no pushed frame within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
     /// <summary>Sends several commands in one write and returns their replies in order.</summary>
     public async Task<RespValue[]> PipelineAsync(IEnumerable<string[]> commands)
     {

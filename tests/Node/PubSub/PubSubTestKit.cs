@@ -25,18 +25,7 @@ internal static class PubSubTestKit
     }
 
     /// <summary>The next pushed frame, or a failure after a generous bound.</summary>
-    public static async Task<RespValue> Next(this RespClient c)
-    {
-        using var cts = new CancellationTokenSource(Wait);
-        try
-        {
-            return await c.Pushes.ReadAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException("no frame arrived in time");
-        }
-    }
+    public static Task<RespValue> Next(this RespClient c) => c.NextPushAsync(Wait);
 
     public static async Task<string[]> NextFrames(this RespClient c, int n)
     {
