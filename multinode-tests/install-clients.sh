@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the node.js cluster client the multi-node specs drive (ioredis 5) into
 # multinode-tests/.clients/node_modules (git-ignored). Idempotent: does nothing when present.
-# redis-cli (redis-tools) and redis-py (python3-redis) come from Debian packages; see .ci/run.
+# redis-cli (redis-tools) and redis-py (python3-redis) come from Debian packages; ./test.sh
+# installs those and then calls this script.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 prefix="$here/.clients"

@@ -66,7 +66,7 @@ public sealed class RealClientSpecs(SharedClusterFixture fixture, ITestOutputHel
             var prefix = $"io{s.Seed}";
             var ioredis = Path.Combine(RepoPaths.ClientModules, "ioredis", "package.json");
             Assert.True(File.Exists(ioredis),
-                $"ioredis is not installed ({ioredis} missing): run multinode-tests/install-clients.sh (CI does it via .ci/run)");
+                $"ioredis is not installed ({ioredis} missing): run ./test.sh, which installs it (or multinode-tests/install-clients.sh alone)");
             var run = await s.StepAsync("ioredis workload", ClientTimeout, _ =>
                 ExternalClient.RunAsync("node",
                     new[] { Path.Combine(RepoPaths.ClientScripts, "ioredis_workload.js"), s.Role("A").Port.ToString(), Pairs.ToString(), prefix },
