@@ -32,6 +32,8 @@ public static class RespCommandReader
                 if (!TryReadHeader(ref reader, limits, "Protocol error: too big mbulk count string", out var line)) return false;
                 if (!TryParseInt64(line.Slice(1), out var n) || n > limits.MaxMultibulkLength)
                     throw new RespProtocolException("Protocol error: invalid multibulk length");
+                if (n > RespLimits.UnauthenticatedMultibulkLength && limits.Unauthenticated)
+                    throw new RespProtocolException("Protocol error: unauthenticated multibulk length");
                 if (n <= 0) continue;
                 cmd.Expected = (int)n;
             }
@@ -44,8 +46,10 @@ public static class RespCommandReader
                     if (b != (byte)'$')
                         throw new RespProtocolException($"Protocol error: expected '$', got '{(char)b}'");
                     if (!TryReadHeader(ref reader, limits, "Protocol error: too big bulk count string", out var line)) return false;
-                    if (!TryParseInt64(line.Slice(1), out var len) || len < 0 || len > limits.MaxBulkLength)
+                    if (!TryParseInt64(line.Slice(1), out var len) || len < 0 || len > limits.MaxBulkLength || len > Array.MaxLength)
                         throw new RespProtocolException("Protocol error: invalid bulk length");
+                    if (len > RespLimits.UnauthenticatedBulkLength && limits.Unauthenticated)
+                        throw new RespProtocolException("Protocol error: unauthenticated bulk length");
                     cmd.PendingBulk = len;
                 }
                 // Wait for the body and its CRLF (not checked, as Redis does not check it).

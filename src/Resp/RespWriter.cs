@@ -16,6 +16,7 @@ public sealed class RespWriter
     private IBufferWriter<byte> _output;
     private Memory<byte> _buffer;
     private int _pos;
+    private long _committed;
 
     public RespWriter(IBufferWriter<byte> output, int protocol = 2)
     {
@@ -31,6 +32,10 @@ public sealed class RespWriter
     /// <summary>Bytes written and not yet committed to the underlying writer.</summary>
     public int Pending => _pos;
 
+    /// <summary>Bytes written since this writer was made, committed or not: compare two readings to
+    /// learn whether anything was written in between.</summary>
+    public long Position => _committed + _pos;
+
     /// <summary>Switches to another output (used by MULTI/EXEC capture and tests).</summary>
     public void Reset(IBufferWriter<byte> output)
     {
@@ -44,6 +49,7 @@ public sealed class RespWriter
         if (_pos > 0)
         {
             _output.Advance(_pos);
+            _committed += _pos;
             _pos = 0;
         }
         _buffer = default;

@@ -54,6 +54,12 @@ public sealed class Dispatcher
         }
         if (slot >= 0 && !Routed(s, slot, def.IsWrite)) return;
 
+        if (s.InMulti && (def.Flags & CommandFlags.NoMulti) != 0)
+        {
+            FlagMulti(s);
+            w.WriteError(Errors.NotAllowedInMulti);
+            return;
+        }
         if (s.InMulti && (def.Flags & CommandFlags.TxControl) == 0)
         {
             Queue(s, def, args, slot);
@@ -161,7 +167,7 @@ public sealed class Dispatcher
         {
             ctx.Slot = null;
             ctx.BeginCommand(keepClock: false);
-            def.Handler(ctx);
+            Invoke(ctx, def);
             return true;
         }
         var store = _server.Keyspace[slot];
@@ -194,8 +200,30 @@ public sealed class Dispatcher
         ctx.Args = args;
         ctx.Command = def;
         ctx.BeginCommand(keepClock);
-        def.Handler(ctx);
+        Invoke(ctx, def);
         if (ctx.Modified && !ctx.EffectEmitted && ctx.RecordingEffects) ctx.EmitVerbatim();
+    }
+
+    /// <summary>
+    /// Runs a handler. A handler that throws has a bug, but it must not take the connection's thread,
+    /// the client or the node with it: the client gets an error (when the handler had written nothing
+    /// yet; otherwise its reply is cut and the connection closes, since the stream can no longer be
+    /// parsed), the failure is logged and counted, and the node goes on.
+    /// </summary>
+    private static void Invoke(CommandContext ctx, CommandDef def)
+    {
+        var reply = ctx.Reply;
+        var mark = reply.Position;
+        try
+        {
+            def.Handler(ctx);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ctx.Server.ReportCommandFault(ctx.Session, def.Name, ex);
+            if (reply.Position == mark) reply.WriteError(Errors.InternalError(def.Name));
+            else ctx.Session.CloseRequested = true;
+        }
     }
 
     internal void EndSlotBatch(CommandContext ctx, int slot)

@@ -21,11 +21,14 @@ public static class Errors
     public const string MultiNested = "ERR MULTI calls can not be nested";
     public const string ExecWithoutMulti = "ERR EXEC without MULTI";
     public const string DiscardWithoutMulti = "ERR DISCARD without MULTI";
+    public const string NotAllowedInMulti = "ERR Command not allowed inside a transaction";
     public const string WatchInMulti = "ERR WATCH inside MULTI is not allowed";
     public const string ExecAbort = "EXECABORT Transaction discarded because of previous errors.";
     public const string TryAgain = "TRYAGAIN Multiple keys request during rehashing of slot";
     public const string ClusterDownUnserved = "CLUSTERDOWN Hash slot not served";
     public const string ClusterDown = "CLUSTERDOWN The cluster is down";
+
+    public static string InternalError(string command) => $"ERR internal error while running '{command}'; the node logged it";
 
     public static string WrongArity(string command) => $"ERR wrong number of arguments for '{command}' command";
 

@@ -124,6 +124,7 @@ public static class InfoBuilder
                 F("pubsub_patterns", 0);
                 F("total_error_replies", 0);
                 F("total_protocol_errors", Interlocked.Read(ref s.Stats.ProtocolErrors));
+                F("command_faults", Interlocked.Read(ref s.Stats.CommandFaults));
                 break;
             case "replication":
                 F("role", "master");

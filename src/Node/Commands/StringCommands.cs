@@ -272,7 +272,7 @@ public static partial class StringCommands
         if (!ctx.TryGet<byte[]>(ctx.Args[1], out var old)) return;
         var add = ctx.Args[2];
         var oldLen = old?.Length ?? 0;
-        if ((long)oldLen + add.Length > ctx.Server.Options.ProtoMaxBulkLen)
+        if ((long)oldLen + add.Length > Math.Min(ctx.Server.Options.ProtoMaxBulkLen, Array.MaxLength))
         {
             ctx.Reply.WriteError(Errors.StringTooLong);
             return;
@@ -339,7 +339,8 @@ public static partial class StringCommands
             ctx.Reply.WriteInteger(old?.Length ?? 0);
             return;
         }
-        if (offset + add.Length > ctx.Server.Options.ProtoMaxBulkLen)
+        // Compared without adding, so that an offset near long.MaxValue cannot overflow past the check.
+        if (offset > Math.Min(ctx.Server.Options.ProtoMaxBulkLen, Array.MaxLength) - add.Length)
         {
             ctx.Reply.WriteError(Errors.StringTooLong);
             return;

@@ -9,7 +9,7 @@ public static class NodeBootstrap
 {
     public static NodeServer CreateServer(NodeOptions options, IServiceProvider sp)
     {
-        var server = new NodeServer(options, sp.GetRequiredService<TimeProvider>())
+        var server = new NodeServer(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeServer>>())
         {
             // The client port opens before the cluster part starts: serve no slot until it has.
             Router = StartingRouter.Instance,

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using QuorumCache.Node.Commands;
 using QuorumCache.Node.Hosting;
 using QuorumCache.Node.Storage;
@@ -6,10 +8,13 @@ using QuorumCache.Resp;
 namespace QuorumCache.Node.Server;
 
 /// <summary>The state one node process serves: keyspace, command table, clients, routing, counters.</summary>
-public sealed class NodeServer
+public sealed partial class NodeServer
 {
-    public NodeServer(NodeOptions options, TimeProvider? clock = null)
+    private readonly ILogger _log;
+
+    public NodeServer(NodeOptions options, TimeProvider? clock = null, ILogger<NodeServer>? log = null)
     {
+        _log = (ILogger?)log ?? NullLogger.Instance;
         Options = options;
         Clock = clock ?? TimeProvider.System;
         StartTime = Clock.GetUtcNow();
@@ -33,7 +38,22 @@ public sealed class NodeServer
     public Dispatcher Dispatcher { get; }
     public ServerStats Stats { get; } = new();
     public ClientRegistry Clients { get; } = new();
-    public RespLimits Limits { get; set; }
+    /// <summary>What the command reader accepts from an authenticated client (CONFIG SET proto-max-bulk-len swaps it).</summary>
+    public RespLimits Limits
+    {
+        get => _limits;
+        [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_limits), nameof(UnauthenticatedLimits))]
+        set
+        {
+            _limits = value;
+            UnauthenticatedLimits = value.ForUnauthenticated();
+        }
+    }
+
+    private RespLimits _limits;
+
+    /// <summary>The same limits with Redis's caps for a client that has not authenticated yet.</summary>
+    public RespLimits UnauthenticatedLimits { get; private set; }
     public ISlotRouter Router { get; set; } = LocalRouter.Instance;
     public IEffectSink? Effects { get; set; }
     public IReadyKeysHandler? ReadyKeys { get; set; }
@@ -56,6 +76,16 @@ public sealed class NodeServer
 
     /// <summary>Set when SHUTDOWN was requested; the host stops.</summary>
     public Action? RequestShutdown { get; set; }
+
+    /// <summary>A command handler threw: counted (INFO errorstats's ERR and stats's command_faults) and logged.</summary>
+    public void ReportCommandFault(ClientSession session, string command, Exception ex)
+    {
+        Interlocked.Increment(ref Stats.CommandFaults);
+        LogCommandFault(_log, ex, command, session.Id);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "command '{Command}' of client {Id} failed inside the server; the client got an error and the node goes on")]
+    private static partial void LogCommandFault(ILogger logger, Exception ex, string command, long id);
 
     public long TotalCommands
     {

@@ -119,7 +119,8 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
         {
             try
             {
-                while (!session.CloseRequested && RespCommandReader.TryRead(ref reader, session.Command, server.Limits))
+                while (!session.CloseRequested && RespCommandReader.TryRead(ref reader, session.Command,
+                           session.Authenticated ? server.Limits : server.UnauthenticatedLimits))
                 {
                     dispatcher.Execute(session, session.Command);
                     if (session.PendingBlock is not null)

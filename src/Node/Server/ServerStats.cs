@@ -14,4 +14,6 @@ public sealed class ServerStats
     public long NetInputBytes;
     public long NetOutputBytes;
     public long PubSubMessages;
+    /// <summary>Commands whose handler threw (a bug; the client got an error).</summary>
+    public long CommandFaults;
 }

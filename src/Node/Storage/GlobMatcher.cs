@@ -1,87 +1,109 @@
 namespace QuorumCache.Node.Storage;
 
 /// <summary>
-/// Glob-style matching as Redis's KEYS, SCAN MATCH and PSUBSCRIBE use: <c>*</c>, <c>?</c>,
-/// <c>[abc]</c>, <c>[^a]</c>, <c>[a-z]</c> and backslash escapes.
+/// Glob-style matching as Redis's KEYS, SCAN MATCH, PSUBSCRIBE, CLIENT KILL and CONFIG GET use:
+/// <c>*</c>, <c>?</c>, <c>[abc]</c>, <c>[^a]</c>, <c>[a-z]</c> and backslash escapes, with Redis's
+/// reading of malformed patterns (an unterminated class runs to the end of the pattern, a trailing
+/// backslash is a literal backslash, a range's ends may come in either order).
 /// </summary>
+/// <remarks>
+/// No recursion and no exponential case: every element but <c>*</c> matches exactly one byte, so
+/// when a later element fails only the most recent star needs to take one more byte (an earlier
+/// star's choices are covered by the later star's). The matcher keeps that one restart point,
+/// so it does at most |pattern| × (|text| + 1) element tests. Redis's recursive matcher
+/// needed a special guard against patterns like <c>a*a*a*…b</c>; this one does not.
+/// </remarks>
 public static class GlobMatcher
 {
-    public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool noCase = false) =>
-        Match(pattern, text, noCase, 0);
-
-    private static bool Match(ReadOnlySpan<byte> p, ReadOnlySpan<byte> s, bool noCase, int depth)
+    public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool noCase = false)
     {
-        if (depth > 1000) return false; // pathological patterns
-        while (p.Length > 0)
+        // Redis matches nothing against an empty text but an empty pattern (KEYS * and SCAN with
+        // MATCH * take a short cut of their own and do return an empty key).
+        if (text.Length == 0) return pattern.Length == 0;
+        int p = 0, s = 0;
+        var starP = -1; // pattern index just after the last star seen
+        var starS = 0;  // text index that star's match currently ends at
+        while (s < text.Length)
         {
-            switch (p[0])
+            if (p < pattern.Length && pattern[p] == (byte)'*')
             {
-                case (byte)'*':
-                    while (p.Length > 1 && p[1] == (byte)'*') p = p[1..];
-                    if (p.Length == 1) return true;
-                    for (var i = 0; i <= s.Length; i++)
-                        if (Match(p[1..], s[i..], noCase, depth + 1)) return true;
-                    return false;
-                case (byte)'?':
-                    if (s.Length == 0) return false;
-                    s = s[1..];
-                    p = p[1..];
-                    break;
-                case (byte)'[':
-                {
-                    if (s.Length == 0) return false;
-                    p = p[1..];
-                    var not = p.Length > 0 && p[0] == (byte)'^';
-                    if (not) p = p[1..];
-                    var match = false;
-                    while (true)
-                    {
-                        if (p.Length == 0) break;
-                        if (p[0] == (byte)'\\' && p.Length >= 2)
-                        {
-                            p = p[1..];
-                            if (Eq(p[0], s[0], noCase)) match = true;
-                        }
-                        else if (p[0] == (byte)']') break;
-                        else if (p.Length >= 3 && p[1] == (byte)'-')
-                        {
-                            int start = p[0], end = p[2];
-                            if (start > end) (start, end) = (end, start);
-                            int c = s[0];
-                            if (noCase)
-                            {
-                                start = Lower((byte)start);
-                                end = Lower((byte)end);
-                                c = Lower(s[0]);
-                            }
-                            p = p[2..];
-                            if (c >= start && c <= end) match = true;
-                        }
-                        else if (Eq(p[0], s[0], noCase)) match = true;
-                        p = p[1..];
-                    }
-                    if (not) match = !match;
-                    if (!match) return false;
-                    s = s[1..];
-                    if (p.Length > 0) p = p[1..]; // skip ']'
-                    break;
-                }
-                case (byte)'\\' when p.Length >= 2:
-                    p = p[1..];
-                    goto default;
-                default:
-                    if (s.Length == 0 || !Eq(p[0], s[0], noCase)) return false;
-                    s = s[1..];
-                    p = p[1..];
-                    break;
+                while (p < pattern.Length && pattern[p] == (byte)'*') p++;
+                if (p == pattern.Length) return true; // a trailing star takes the rest
+                starP = p;
+                starS = s;
+                continue;
             }
-            if (s.Length == 0)
+            if (p < pattern.Length && MatchOne(pattern, p, text[s], noCase, out var next))
             {
-                while (p.Length > 0 && p[0] == (byte)'*') p = p[1..];
-                return p.Length == 0;
+                p = next;
+                s++;
+                continue;
             }
+            if (starP < 0) return false;
+            // Let the last star take one more byte and try the rest of the pattern again.
+            p = starP;
+            s = ++starS;
         }
-        return s.Length == 0;
+        while (p < pattern.Length && pattern[p] == (byte)'*') p++;
+        return p == pattern.Length;
+    }
+
+    /// <summary>
+    /// Tests one non-star element at <paramref name="p"/> against <paramref name="c"/>; sets
+    /// <paramref name="next"/> to the index after the element.
+    /// </summary>
+    private static bool MatchOne(ReadOnlySpan<byte> pattern, int p, byte c, bool noCase, out int next)
+    {
+        switch (pattern[p])
+        {
+            case (byte)'?':
+                next = p + 1;
+                return true;
+            case (byte)'[':
+                return MatchClass(pattern, p + 1, c, noCase, out next);
+            case (byte)'\\' when p + 1 < pattern.Length:
+                next = p + 2;
+                return Eq(pattern[p + 1], c, noCase);
+            default:
+                next = p + 1;
+                return Eq(pattern[p], c, noCase);
+        }
+    }
+
+    /// <summary>A class starting just after its '['; an unterminated class ends with the pattern.</summary>
+    private static bool MatchClass(ReadOnlySpan<byte> pattern, int p, byte c, bool noCase, out int next)
+    {
+        var not = p < pattern.Length && pattern[p] == (byte)'^';
+        if (not) p++;
+        var match = false;
+        while (p < pattern.Length && pattern[p] != (byte)']')
+        {
+            if (pattern[p] == (byte)'\\' && p + 1 < pattern.Length)
+            {
+                p++;
+                if (Eq(pattern[p], c, noCase)) match = true;
+            }
+            else if (p + 2 < pattern.Length && pattern[p + 1] == (byte)'-')
+            {
+                int start = pattern[p], end = pattern[p + 2], x = c;
+                if (start > end) (start, end) = (end, start);
+                if (noCase)
+                {
+                    start = Lower((byte)start);
+                    end = Lower((byte)end);
+                    x = Lower(c);
+                }
+                if (x >= start && x <= end) match = true;
+                p += 2;
+            }
+            else if (Eq(pattern[p], c, noCase))
+            {
+                match = true;
+            }
+            p++;
+        }
+        next = p < pattern.Length ? p + 1 : p; // past the ']'
+        return match != not;
     }
 
     private static bool Eq(byte a, byte b, bool noCase) => a == b || (noCase && Lower(a) == Lower(b));
