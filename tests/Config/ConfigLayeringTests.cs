@@ -49,7 +49,7 @@ public sealed class ConfigLayeringTests : IDisposable
         Assert.True(c.GetBool("quorumcache.cluster.protected"));
         Assert.Equal(Fsync.EverySec, c.GetEnum<Fsync>("quorumcache.node.appendfsync"));
         Assert.Empty(c.GetStringList("quorumcache.cluster.join"));
-        Assert.Equal(_defaults + ":4", c.Get("quorumcache.node.port").Origin.ToString());
+        Assert.Equal(_defaults, c.Get("quorumcache.node.port").Origin.ToString());
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class ConfigLayeringTests : IDisposable
         Assert.Equal("/env/qc", c.GetString("quorumcache.node.data-dir"));
         Assert.Equal("environment variable QUORUMCACHE_NODE__DATA_DIR", c.Get("quorumcache.node.data-dir").Origin.ToString());
         Assert.Equal("10.0.0.1", c.GetString("quorumcache.node.bind"));
-        Assert.Equal(user + ":1", c.Get("quorumcache.node.bind").Origin.ToString());
+        Assert.Equal(user, c.Get("quorumcache.node.bind").Origin.ToString());
         Assert.Equal(16379, c.GetInt("quorumcache.node.bus-port"));
         // The command-line list replaces the file's list whole; plain IConfiguration would keep b:2 and c:3.
         Assert.Equal(new[] { "z:9" }, c.GetStringList("quorumcache.cluster.join"));
@@ -93,21 +93,20 @@ public sealed class ConfigLayeringTests : IDisposable
     }
 
     [Fact]
-    public void Substitutions_in_files_use_the_given_environment()
+    public void Substitutions_refer_to_other_keys()
     {
-        string user = _dir.Write("user.conf", "quorumcache.node.port = ${?PORT}\nquorumcache.node.data-dir = ${HOME}/qc");
-        var c = Load(new[] { "--config", user }, new() { ["HOME"] = "/home/x" });
-        Assert.Equal(6379, c.GetInt("quorumcache.node.port"));
-        Assert.Equal("/home/x/qc", c.GetString("quorumcache.node.data-dir"));
+        string user = _dir.Write("user.conf", "quorumcache.node.port = 7000\nquorumcache.node.bus-port = ${quorumcache.node.port}");
+        var c = Load(new[] { "--config", user });
+        Assert.Equal(7000, c.GetInt("quorumcache.node.bus-port"));
     }
 
     [Fact]
-    public void Unknown_key_in_user_file_names_file_line_and_key()
+    public void Unknown_key_in_user_file_names_file_and_key()
     {
         string user = _dir.Write("user.conf", "quorumcache {\n  node.port = 1\n  node.prot = 7000\n}");
         var ex = Assert.Throws<ConfigException>(() => Load(new[] { "--config", user }));
-        Assert.Equal($"{user}:3: unknown setting 'quorumcache.node.prot' (did you mean 'quorumcache.node.port'?)", ex.Message);
-        Assert.Equal((user, 3, "quorumcache.node.prot"), (ex.File, ex.Line, ex.Key));
+        Assert.Equal($"{user}: unknown setting 'quorumcache.node.prot' (did you mean 'quorumcache.node.port'?)", ex.Message);
+        Assert.Equal((user, "quorumcache.node.prot"), (ex.File, ex.Key));
     }
 
     [Fact]
@@ -119,7 +118,7 @@ public sealed class ConfigLayeringTests : IDisposable
         Assert.False(known.IsKnown("quorumcache.node"));
         known.RejectUnknown(Hocon.Parse("quorumcache.node.port = 1\nquorumcache.labels.x.y = 2"));
         var ex = Assert.Throws<ConfigException>(() => known.RejectUnknown(Hocon.Parse("quorumcache {\n  cluster.replicas = 1\n  zzz = 2\n}", file: "u.conf")));
-        Assert.Equal("u.conf:3: unknown setting 'quorumcache.zzz'", ex.Message);
+        Assert.Equal("u.conf: unknown setting 'quorumcache.zzz'", ex.Message);
     }
 
     [Fact]
@@ -146,15 +145,15 @@ public sealed class ConfigLayeringTests : IDisposable
         string user = _dir.Write("user.conf", "\nquorumcache.node.port = 70000\nquorumcache.cluster.heartbeat-interval = fast\n"
             + "quorumcache.node.max-memory = lots\nquorumcache.node.appendfsync = sometimes\nquorumcache.cluster.protected = maybe");
         var c = Load(new[] { "--config", user, "--set", "cluster.replicas=three" });
-        Assert.Equal($"{user}:2: invalid value '70000' for 'quorumcache.node.port': expected an integer from 1 to 65535",
+        Assert.Equal($"{user}: invalid value '70000' for 'quorumcache.node.port': expected an integer from 1 to 65535",
             Assert.Throws<ConfigException>(() => c.GetInt("quorumcache.node.port", 1, 65535)).Message);
-        Assert.StartsWith($"{user}:3: invalid value 'fast' for 'quorumcache.cluster.heartbeat-interval': expected a duration",
+        Assert.StartsWith($"{user}: invalid value 'fast' for 'quorumcache.cluster.heartbeat-interval': expected a duration",
             Assert.Throws<ConfigException>(() => c.GetDuration("quorumcache.cluster.heartbeat-interval")).Message);
-        Assert.StartsWith($"{user}:4: invalid value 'lots' for 'quorumcache.node.max-memory': expected a size",
+        Assert.StartsWith($"{user}: invalid value 'lots' for 'quorumcache.node.max-memory': expected a size",
             Assert.Throws<ConfigException>(() => c.GetSize("quorumcache.node.max-memory")).Message);
-        Assert.Equal($"{user}:5: invalid value 'sometimes' for 'quorumcache.node.appendfsync': expected one of always, everysec, no",
+        Assert.Equal($"{user}: invalid value 'sometimes' for 'quorumcache.node.appendfsync': expected one of always, everysec, no",
             Assert.Throws<ConfigException>(() => c.GetEnum<Fsync>("quorumcache.node.appendfsync")).Message);
-        Assert.StartsWith($"{user}:6: invalid value 'maybe' for 'quorumcache.cluster.protected': expected a boolean",
+        Assert.StartsWith($"{user}: invalid value 'maybe' for 'quorumcache.cluster.protected': expected a boolean",
             Assert.Throws<ConfigException>(() => c.GetBool("quorumcache.cluster.protected")).Message);
         Assert.Equal("command line option --set quorumcache.cluster.replicas: invalid value 'three' for 'quorumcache.cluster.replicas': expected an integer",
             Assert.Throws<ConfigException>(() => c.GetInt("quorumcache.cluster.replicas")).Message);

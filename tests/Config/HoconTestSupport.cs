@@ -36,16 +36,11 @@ internal sealed class TempConfigDir : IDisposable
 
 internal static class Hocon
 {
-    public static HoconDocument Parse(string text, IReadOnlyDictionary<string, string>? env = null, string file = "test.conf")
-    {
-        env ??= new Dictionary<string, string>();
-        return HoconParser.ParseString(text, file, new HoconParseOptions { Environment = n => env.TryGetValue(n, out var v) ? v : null });
-    }
+    public static HoconFile Parse(string text, string file = "test.conf") => HoconFile.Parse(text, file);
 
-    /// <summary>All leaves as "key=value" lines in document order, for compact assertions.</summary>
-    public static string Dump(HoconDocument doc) =>
-        string.Join("\n", doc.Entries.Select(e => $"{e.Key}={e.Value ?? "<null>"}"));
+    /// <summary>All leaves as "key=value" lines in file order, for compact assertions.</summary>
+    public static string Dump(HoconFile doc) => string.Join("\n", doc.Entries.Select(e => $"{e.Key}={e.Value}"));
 
-    public static ConfigException Error(string text, IReadOnlyDictionary<string, string>? env = null, string file = "node.conf") =>
-        Assert.Throws<ConfigException>(() => Parse(text, env, file));
+    public static ConfigException Error(string text, string file = "node.conf") =>
+        Assert.Throws<ConfigException>(() => Parse(text, file));
 }

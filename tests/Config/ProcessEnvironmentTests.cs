@@ -60,15 +60,4 @@ public sealed class ProcessEnvironmentTests
             Assert.Equal("7300", ours["quorumcache:node:port"]);
         });
     }
-
-    [Fact]
-    public void Hocon_substitution_reads_process_environment_by_default()
-    {
-        WithVariables(new() { ["QC_TEST_DATA_DIR"] = "/tmp/qc-env" }, () =>
-        {
-            var doc = HoconParser.ParseString("dir = ${QC_TEST_DATA_DIR}\nport = 1\nport = ${?QC_TEST_UNSET_PORT}");
-            Assert.Equal("/tmp/qc-env", doc.GetString("dir"));
-            Assert.Equal("1", doc.GetString("port"));
-        });
-    }
 }

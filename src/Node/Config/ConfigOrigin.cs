@@ -1,25 +1,19 @@
 namespace QuorumCache.Node.Config;
 
-/// <summary>A position in a configuration file (1-based line and column).</summary>
-public readonly record struct ConfigLocation(string File, int Line, int Column)
-{
-    public override string ToString() => $"{File}:{Line}";
-}
-
 /// <summary>
-/// Where a setting's value came from, kept so that errors can cite it: a file position,
-/// an environment variable, or a command-line option.
+/// Where a setting's value came from, kept so that errors can cite it: a file (Akka's HOCON parser
+/// keeps no line numbers), an environment variable, or a command-line option.
 /// </summary>
-public readonly record struct ConfigOrigin(string Description, string? File, int Line, int Column)
+public readonly record struct ConfigOrigin(string Description, string? File)
 {
-    public static ConfigOrigin InFile(ConfigLocation at) => new($"{at.File}:{at.Line}", at.File, at.Line, at.Column);
+    public static ConfigOrigin InFile(string path) => new(path, path);
 
-    public static ConfigOrigin EnvironmentVariable(string name) => new($"environment variable {name}", null, 0, 0);
+    public static ConfigOrigin EnvironmentVariable(string name) => new($"environment variable {name}", null);
 
-    public static ConfigOrigin CommandLine(string option) => new($"command line option {option}", null, 0, 0);
+    public static ConfigOrigin CommandLine(string option) => new($"command line option {option}", null);
 
     /// <summary>A value from a configuration provider that does not track origins.</summary>
-    public static ConfigOrigin Unknown(string providerName) => new($"configuration ({providerName})", null, 0, 0);
+    public static ConfigOrigin Unknown(string providerName) => new($"configuration ({providerName})", null);
 
     public override string ToString() => Description;
 }

@@ -3,11 +3,12 @@ using Microsoft.Extensions.Configuration;
 namespace QuorumCache.Node.Config;
 
 /// <summary>
-/// A HOCON file as a Microsoft.Extensions.Configuration source. Keys keep their full path with ':'
-/// separators: <c>quorumcache.node.port = 6379</c> (or <c>quorumcache { node { port = 6379 } }</c>)
-/// becomes <c>quorumcache:node:port</c>; arrays become <c>key:0</c>, <c>key:1</c>, ...
-/// Errors (missing file, syntax, unset substitution) are thrown as <see cref="ConfigException"/> when
-/// the configuration is built.
+/// A HOCON file (parsed by Akka.Configuration, see <see cref="HoconFile"/>) as a
+/// Microsoft.Extensions.Configuration source. Keys keep their full path with ':' separators:
+/// <c>quorumcache.node.port = 6379</c> (or <c>quorumcache { node { port = 6379 } }</c>) becomes
+/// <c>quorumcache:node:port</c>; arrays become <c>key:0</c>, <c>key:1</c>, ... Errors (missing file,
+/// unparsable text, a key without a value) are thrown as <see cref="ConfigException"/> when the
+/// configuration is built.
 /// </summary>
 public sealed class HoconConfigurationSource : IConfigurationSource
 {
@@ -15,9 +16,6 @@ public sealed class HoconConfigurationSource : IConfigurationSource
 
     /// <summary>When true a missing file gives no keys instead of an error.</summary>
     public bool Optional { get; init; }
-
-    /// <summary>Environment lookup for substitutions; null = the process environment.</summary>
-    public Func<string, string?>? Environment { get; init; }
 
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new HoconConfigurationProvider(this);
 }
@@ -30,8 +28,8 @@ public sealed class HoconConfigurationProvider : ConfigurationProvider, IConfigO
 
     public HoconConfigurationProvider(HoconConfigurationSource source) => _source = source;
 
-    /// <summary>The parsed document; null before <see cref="Load"/> or when an optional file is missing.</summary>
-    public HoconDocument? Document { get; private set; }
+    /// <summary>The parsed file; null before <see cref="Load"/> or when an optional file is missing.</summary>
+    public HoconFile? Document { get; private set; }
 
     public string Path => _source.Path;
 
@@ -46,12 +44,11 @@ public sealed class HoconConfigurationProvider : ConfigurationProvider, IConfigO
             Data = data;
             return;
         }
-        var options = _source.Environment is null ? new HoconParseOptions() : new HoconParseOptions { Environment = _source.Environment };
-        Document = HoconParser.ParseFile(_source.Path, options);
+        Document = HoconFile.Load(_source.Path);
+        var origin = ConfigOrigin.InFile(_source.Path);
         foreach (var e in Document.Entries)
         {
             data[e.Key] = e.Value;
-            var origin = ConfigOrigin.InFile(e.Location);
             _origins[e.Key] = origin;
             _ordered.Add(new KeyValuePair<string, ConfigOrigin>(e.Key, origin));
         }
@@ -70,6 +67,6 @@ public sealed class HoconConfigurationProvider : ConfigurationProvider, IConfigO
 public static class HoconConfigurationExtensions
 {
     /// <summary>Adds a HOCON file; later sources override earlier ones.</summary>
-    public static IConfigurationBuilder AddHoconFile(this IConfigurationBuilder builder, string path, bool optional = false, Func<string, string?>? environment = null)
-        => builder.Add(new HoconConfigurationSource { Path = path, Optional = optional, Environment = environment });
+    public static IConfigurationBuilder AddHoconFile(this IConfigurationBuilder builder, string path, bool optional = false)
+        => builder.Add(new HoconConfigurationSource { Path = path, Optional = optional });
 }

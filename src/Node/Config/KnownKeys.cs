@@ -30,7 +30,7 @@ public sealed class KnownKeys
         }
     }
 
-    public static KnownKeys FromDocument(HoconDocument defaults)
+    public static KnownKeys FromDocument(HoconFile defaults)
     {
         var leaves = new List<string>();
         foreach (var e in defaults.Entries)
@@ -40,8 +40,7 @@ public sealed class KnownKeys
         return new KnownKeys(leaves, defaults.ListKeys, defaults.EmptyObjectKeys);
     }
 
-    public static KnownKeys FromFile(string defaultsPath, HoconParseOptions? options = null)
-        => FromDocument(HoconParser.ParseFile(defaultsPath, options));
+    public static KnownKeys FromFile(string defaultsPath) => FromDocument(HoconFile.Load(defaultsPath));
 
     public bool IsKnown(string key)
     {
@@ -111,12 +110,12 @@ public sealed class KnownKeys
         return prev[b.Length];
     }
 
-    /// <summary>Throws a <see cref="ConfigException"/> (<c>file:line: unknown setting 'k'</c>) for the first unknown leaf of a document.</summary>
-    public void RejectUnknown(HoconDocument document)
+    /// <summary>Throws a <see cref="ConfigException"/> (<c>file: unknown setting 'k'</c>) for the first unknown leaf of a file.</summary>
+    public void RejectUnknown(HoconFile document)
     {
         foreach (var e in document.Entries)
         {
-            Reject(e.Key, ConfigOrigin.InFile(e.Location));
+            Reject(e.Key, ConfigOrigin.InFile(document.Path));
         }
     }
 
@@ -135,7 +134,7 @@ public sealed class KnownKeys
     /// <summary>
     /// Throws a <see cref="ConfigException"/> for the first key (in source order, lowest provider first)
     /// that any origin-tracking provider of <paramref name="root"/> supplies and that is not known,
-    /// e.g. <c>node.conf:12: unknown setting 'quorumcache.node.prot' (did you mean 'quorumcache.node.port'?)</c>.
+    /// e.g. <c>node.conf: unknown setting 'quorumcache.node.prot' (did you mean 'quorumcache.node.port'?)</c>.
     /// </summary>
     public void RejectUnknown(IConfigurationRoot root)
     {

@@ -18,16 +18,15 @@ public static class NodeConfigLoader
 {
     /// <param name="defaultsPath">The defaults file; every known setting is defined there.</param>
     /// <param name="args">The parsed command line.</param>
-    /// <param name="environment">Environment variables to use instead of the process's (tests); used both for
-    /// <c>QUORUMCACHE_*</c> settings and for <c>${...}</c> substitutions in the files.</param>
+    /// <param name="environment">Environment variables to use instead of the process's (tests), for the
+    /// <c>QUORUMCACHE_*</c> settings.</param>
     public static TypedConfig Load(string defaultsPath, NodeArguments args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        Func<string, string?>? lookup = environment is null ? null : name => environment.TryGetValue(name, out var v) ? v : null;
         var builder = new ConfigurationBuilder();
-        builder.AddHoconFile(defaultsPath, optional: false, lookup);
+        builder.AddHoconFile(defaultsPath, optional: false);
         if (args.ConfigFile is not null)
         {
-            builder.AddHoconFile(args.ConfigFile, optional: false, lookup);
+            builder.AddHoconFile(args.ConfigFile, optional: false);
         }
         builder.AddQuorumCacheEnvironment(environment);
         builder.Add(new NodeArgumentsSource { Arguments = args });
