@@ -92,8 +92,21 @@ public static partial class ConnectionCommands
                 else ctx.Reply.WriteError(Errors.Syntax);
                 return;
             case "reply" when a.Count == 3:
-                if (a.Is(2, "on"u8)) ctx.Reply.WriteOk();
+                if (a.Is(2, "on"u8))
+                {
+                    s.ReplyMode = Server.ReplyMode.On;
+                    s.ResumeReplies();
+                    ctx.Reply.WriteOk();
+                }
+                else if (a.Is(2, "off"u8)) s.ReplyMode = Server.ReplyMode.Off;
+                else if (a.Is(2, "skip"u8))
+                {
+                    if (s.ReplyMode != Server.ReplyMode.Off) s.ReplyMode = Server.ReplyMode.SkipNext;
+                }
                 else ctx.Reply.WriteError(Errors.Syntax);
+                return;
+            case "unblock" when a.Count is 3 or 4:
+                Unblock(ctx);
                 return;
             case "kill":
                 Kill(ctx);
@@ -109,7 +122,9 @@ public static partial class ConnectionCommands
                     "LIST [TYPE <normal|pubsub>] [ID <id> [<id>...]]", "    Return information about client connections.",
                     "NO-EVICT (ON|OFF)", "    Protect the current client connection from eviction.",
                     "SETINFO <LIB-NAME|LIB-VER> <value>", "    Set client library name or version.",
+                    "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
                     "SETNAME <name>", "    Assign the name <name> to the current connection.",
+                    "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
                     "HELP", "    Print this help.",
                 ];
                 ctx.Reply.WriteArrayHeader(lines.Length);
@@ -117,6 +132,31 @@ public static partial class ConnectionCommands
                 return;
         }
         ctx.Reply.WriteError(Errors.UnknownSubcommand(a.GetString(1), "CLIENT"));
+    }
+
+    private static void Unblock(CommandContext ctx)
+    {
+        var a = ctx.Args;
+        if (!ArgParse.TryInt64(a[2], out var id))
+        {
+            ctx.Reply.WriteError(Errors.NotInteger);
+            return;
+        }
+        var error = false;
+        if (a.Count == 4)
+        {
+            if (a.Is(3, "error"u8)) error = true;
+            else if (!a.Is(3, "timeout"u8))
+            {
+                ctx.Reply.WriteError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        }
+        var unblocked = false;
+        foreach (var c in ctx.Server.Clients.All)
+            if (c.Id == id && c.PendingBlock is Server.Blocking.BlockedClient bc)
+                unblocked = Server.Blocking.BlockingHub.Unblock(bc, error);
+        ctx.Reply.WriteInteger(unblocked ? 1 : 0);
     }
 
     private static void Kill(CommandContext ctx)

@@ -25,7 +25,7 @@ public static partial class ConnectionCommands
         {
             Name = "client", Arity = -2, Flags = NoScript | Loading | Stale, FirstKey = 0, LastKey = 0, Step = 0, Handler = Client,
             Group = "connection", Categories = ["slow", "connection"],
-            Subcommands = ["getname", "help", "id", "info", "kill", "list", "no-evict", "no-touch", "reply", "setinfo", "setname"],
+            Subcommands = ["getname", "help", "id", "info", "kill", "list", "no-evict", "no-touch", "reply", "setinfo", "setname", "unblock"],
         });
     }
 

@@ -18,6 +18,27 @@ public sealed class Dispatcher
 
     public void Execute(ClientSession s, CommandBuffer args)
     {
+        if (s.ReplyMode == ReplyMode.On)
+        {
+            Dispatch(s, args);
+            return;
+        }
+        // CLIENT REPLY OFF or SKIP: run the command with its reply going nowhere.
+        var skipping = s.ReplyMode == ReplyMode.SkipNext;
+        s.SilenceReplies();
+        try
+        {
+            Dispatch(s, args);
+        }
+        finally
+        {
+            s.ResumeReplies();
+        }
+        if (skipping && s.ReplyMode == ReplyMode.SkipNext && s.PendingBlock is null) s.ReplyMode = ReplyMode.On;
+    }
+
+    private void Dispatch(ClientSession s, CommandBuffer args)
+    {
         var w = s.Writer;
         var def = _server.Commands.Find(args[0]);
         if (def is null)

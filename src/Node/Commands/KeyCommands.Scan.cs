@@ -176,14 +176,16 @@ public static partial class KeyCommands
         for (var slot = 0; slot < HashSlot.Count; slot++)
         {
             var store = ctx.Keyspace[slot];
-            if ((store.Count == 0 && store.Watchers is null) || !Serves(ctx, slot)) continue;
+            if (store.Count == 0 || !Serves(ctx, slot)) continue;
             ctx.Server.Internal.WithSlot(slot, skipIfPaused: true, work: c =>
             {
                 var keys = new List<byte[]>(c.Slot!.Count);
                 foreach (var (k, _) in c.Slot) keys.Add(k);
                 foreach (var k in keys)
                 {
-                    if (!c.Delete(k)) continue; // invalidates WATCHes on it
+                    // Deleting a live key breaks the WATCHes on it; as in Redis, a watched key that did
+                    // not exist is not touched by the flush and its transaction goes on.
+                    if (!c.Delete(k)) continue;
                     if (c.BeginEffect(2) is { } e)
                     {
                         e.WriteBulk("DEL"u8);
@@ -191,7 +193,6 @@ public static partial class KeyCommands
                         c.EndEffect();
                     }
                 }
-                TransactionCommands.InvalidateWatchers(c.Slot);
                 return 0;
             });
         }

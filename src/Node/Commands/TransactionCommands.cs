@@ -87,7 +87,7 @@ public static class TransactionCommands
         ctx.Reply.WriteOk();
     }
 
-    /// <summary>Breaks every WATCH on the slot's keys (FLUSHALL, a slot handed away). The caller holds the slot's lock.</summary>
+    /// <summary>Breaks every WATCH on the slot's keys, present or not (a slot handed away). The caller holds the slot's lock.</summary>
     public static void InvalidateWatchers(Storage.SlotStore store)
     {
         if (store.Watchers is not { } w) return;

@@ -82,6 +82,17 @@ public sealed class ClientSession
     }
 
     // ---- MULTI/EXEC ----
+    /// <summary>CLIENT REPLY: whether this client's command replies are sent. Pushes (pub/sub) always are.</summary>
+    public ReplyMode ReplyMode { get; set; }
+
+    private DiscardingPipeWriter? _discard;
+
+    /// <summary>Sends what the writer gets next into nothing, until <see cref="ResumeReplies"/>. Caller holds <see cref="OutputLock"/>.</summary>
+    public void SilenceReplies() => Writer.Reset(_discard ??= new DiscardingPipeWriter());
+
+    /// <summary>Sends replies to the connection again. Caller holds <see cref="OutputLock"/>.</summary>
+    public void ResumeReplies() => Writer.Reset(Output);
+
     public bool InMulti { get; set; }
     public bool MultiFailed { get; set; }
     public List<byte[][]> MultiQueue { get; } = [];
@@ -137,4 +148,14 @@ public sealed class HoldState(Task completion) : BlockState
 public abstract class BlockState
 {
     public abstract Task Completion { get; }
+}
+
+/// <summary>CLIENT REPLY modes. Internal, not persisted.</summary>
+public enum ReplyMode
+{
+    On,
+    /// <summary>CLIENT REPLY OFF: no command replies until CLIENT REPLY ON.</summary>
+    Off,
+    /// <summary>CLIENT REPLY SKIP: the next command's reply is dropped.</summary>
+    SkipNext,
 }

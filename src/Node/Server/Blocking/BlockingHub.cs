@@ -66,6 +66,7 @@ public sealed class BlockingHub : IReadyKeysHandler
             wctx.ServingBlocked = true;
             wctx.BlockedAgain = false;
             dispatcher.BeginSlotBatch(wctx);
+            var silenced = Silence(bc.Session);
             try
             {
                 Dispatcher.RunLocked(wctx, bc.Def, bc.Args, keepClock: false);
@@ -73,8 +74,10 @@ public sealed class BlockingHub : IReadyKeysHandler
             finally
             {
                 wctx.ServingBlocked = false;
+                if (silenced) bc.Session.ResumeReplies();
             }
             if (wctx.BlockedAgain) return false;
+            EndSkip(bc.Session);
             Remove(bc);
             bc.Done = true;
             bc.Timer?.Dispose();
@@ -99,22 +102,47 @@ public sealed class BlockingHub : IReadyKeysHandler
         if (blocked.Count == 0) bc.Store.Blocked = null;
     }
 
-    private void Expire(BlockedClient bc)
+    private void Expire(BlockedClient bc) => Unblock(bc, error: false);
+
+    /// <summary>
+    /// Ends a wait as its timeout would (null reply) or, for CLIENT UNBLOCK ... ERROR, with Redis's
+    /// UNBLOCKED error. False when the client was no longer waiting.
+    /// </summary>
+    public static bool Unblock(BlockedClient bc, bool error)
     {
         lock (bc.Store.Gate)
         {
-            if (bc.Done) return;
+            if (bc.Done) return false;
             Remove(bc);
             bc.Done = true;
         }
         bc.Timer?.Dispose();
-        lock (bc.Session.OutputLock)
+        var s = bc.Session;
+        lock (s.OutputLock)
         {
-            if (bc.OnTimeout == BlockTimeoutReply.NullArray) bc.Session.Writer.WriteNullArray();
-            else bc.Session.Writer.WriteNull();
-            bc.Session.Writer.Commit();
+            var silenced = Silence(s);
+            if (error) s.Writer.WriteError("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            else if (bc.OnTimeout == BlockTimeoutReply.NullArray) s.Writer.WriteNullArray();
+            else s.Writer.WriteNull();
+            if (silenced) s.ResumeReplies();
+            EndSkip(s);
+            s.Writer.Commit();
         }
         bc.Tcs.TrySetResult();
+        return true;
+    }
+
+    /// <summary>A blocked client's late reply obeys its CLIENT REPLY mode too.</summary>
+    private static bool Silence(ClientSession s)
+    {
+        if (s.ReplyMode == ReplyMode.On) return false;
+        s.SilenceReplies();
+        return true;
+    }
+
+    private static void EndSkip(ClientSession s)
+    {
+        if (s.ReplyMode == ReplyMode.SkipNext) s.ReplyMode = ReplyMode.On;
     }
 
     /// <summary>Drops a waiter whose connection closed or was RESET.</summary>
