@@ -1,4 +1,5 @@
 using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -23,6 +24,8 @@ public static partial class ServerCommands
         new("timeout", o => o.IdleTimeoutSeconds.ToString(), (o, v) => SetInt(v, 0, int.MaxValue, x => o.IdleTimeoutSeconds = x)),
         new("hz", o => o.Hz.ToString(), (o, v) => SetInt(v, 1, 500, x => o.Hz = x)),
         new("active-expire-effort", o => o.ActiveExpireEffort.ToString(), (o, v) => SetInt(v, 1, 10, x => o.ActiveExpireEffort = x)),
+        new("notify-keyspace-events", o => KeyspaceEventsText.Format(o.NotifyKeyspaceEvents), (o, v) =>
+            KeyspaceEventsText.TryParse(v, out var f) ? Apply(() => o.NotifyKeyspaceEvents = f) : "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."),
         new("maxmemory", _ => "0", null),
         new("maxmemory-policy", _ => "noeviction", null),
         new("appendonly", _ => "no", null),
@@ -93,11 +96,13 @@ public static partial class ServerCommands
                 var err = s.Set!(o, v);
                 if (err is not null)
                 {
+                    ctx.Server.SetNotifyFlags(o.NotifyKeyspaceEvents); // settings applied before this one stay applied
                     ctx.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{s.Name}') - {err}");
                     return;
                 }
             }
             ctx.Server.Limits = new Resp.RespLimits { MaxBulkLength = o.ProtoMaxBulkLen };
+            ctx.Server.SetNotifyFlags(o.NotifyKeyspaceEvents);
             ctx.Reply.WriteOk();
             return;
         }

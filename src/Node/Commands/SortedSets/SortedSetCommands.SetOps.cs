@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
@@ -98,6 +99,8 @@ public static partial class SortedSetCommands
         for (var i = 0; i < n; i++, j++)
         {
             var v = ctx.Get(a[j]);
+            // Read lookups for Redis even in the STORE forms: a missing source is a key miss.
+            if (v is null && store) ctx.NotifyKeyMiss(a[j]);
             if (v is not null && v is not RedisSortedSet && v is not IMemberSet)
             {
                 w.WriteError(Errors.WrongType);
@@ -234,10 +237,11 @@ public static partial class SortedSetCommands
             if (result.IsEmpty)
             {
                 w.WriteInteger(0);
-                ctx.Delete(dst);
+                DeleteDestination(ctx, dst);
                 return;
             }
             ctx.SetValue(dst, result);
+            ctx.Notify(KeyspaceEvents.ZSet, op switch { SetOp.Union => "zunionstore"u8, SetOp.Inter => "zinterstore"u8, _ => "zdiffstore"u8 }, dst);
             w.WriteInteger(result.Count);
             return;
         }
