@@ -33,7 +33,7 @@ public sealed partial class CommandContext
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void OnMiss(ReadOnlySpan<byte> key)
     {
-        if ((Server.NotifyMask & KeyspaceEvents.KeyMiss) != 0 && Command is { IsWrite: false }) Publish("keymiss"u8, key);
+        if ((Server.NotifyMask & KeyspaceEvents.KeyMiss) != 0 && Command is { IsWrite: false, NoKeyMissEvents: false }) Publish("keymiss"u8, key);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

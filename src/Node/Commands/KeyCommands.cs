@@ -19,7 +19,7 @@ public static partial class KeyCommands
         t.Add("copy", -3, Write | DenyOom, 1, 2, 1, Copy, "generic", "keyspace", "write", "slow");
         t.Add(new CommandDef
         {
-            Name = "object", Arity = -2, Flags = ReadOnly, FirstKey = 2, LastKey = 2, Step = 1, Handler = ObjectCmd,
+            Name = "object", Arity = -2, Flags = ReadOnly, FirstKey = 2, LastKey = 2, Step = 1, Handler = ObjectCmd, NoKeyMissEvents = true,
             Group = "generic", Categories = ["keyspace", "read", "slow"], Subcommands = ["encoding", "freq", "help", "idletime", "refcount"],
         });
         RegisterExpire(t);
