@@ -30,6 +30,8 @@ public static class NodeOptionsLoader
             Hz = c.GetInt(n + "hz", 1, 500),
             ActiveExpireEffort = c.GetInt(n + "active-expire-effort", 1, 10),
             NotifyKeyspaceEvents = ParseNotify(c.GetString(n + "notify-keyspace-events")),
+            ZSetMaxListpackEntries = c.GetInt(n + "encoding.zset-max-listpack-entries", 0, int.MaxValue),
+            ZSetMaxListpackValue = c.GetInt(n + "encoding.zset-max-listpack-value", 0, int.MaxValue),
             InlineSocketCompletions = c.GetBool(n + "inline-socket-completions"),
             IoBlockSize = (int)Math.Min(c.GetSize(n + "io-block-size"), int.MaxValue),
             PubSubOutputHardLimit = c.GetSize(p + "output-hard-limit"),

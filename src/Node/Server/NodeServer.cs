@@ -24,6 +24,7 @@ public sealed partial class NodeServer
         Limits = new RespLimits { MaxBulkLength = options.ProtoMaxBulkLen };
         Internal = new InternalExecutor(this);
         SetNotifyFlags(options.NotifyKeyspaceEvents);
+        Encoding = options.EncodingLimits();
         RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
     }
 
@@ -74,6 +75,9 @@ public sealed partial class NodeServer
         NotifyFlags = flags;
         NotifyMask = Notifications.KeyspaceEventsText.ActiveClasses(flags);
     }
+
+    /// <summary>The encoding conversion thresholds now in force (CONFIG SET swaps it).</summary>
+    public Storage.Types.EncodingLimits Encoding { get; set; }
 
     public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
 

@@ -152,7 +152,7 @@ public static partial class SortedSetCommands
             }
             var result = new RedisSortedSet((int)Math.Min(count, int.MaxValue));
             var n = first;
-            for (long i = 0; i < count; i++, n = reverse ? n!.Backward : n!.Next) result.AddNew(n!.Member, n.Score);
+            for (long i = 0; i < count; i++, n = reverse ? n!.Backward : n!.Next) result.AddNew(n!.Member, n.Score, ctx.Server.Encoding);
             ctx.SetValue(dst, result);
             ctx.Notify(KeyspaceEvents.ZSet, "zrangestore"u8, dst);
             w.WriteInteger(count);

@@ -199,7 +199,7 @@ public static partial class SortedSetCommands
                         cardinality++;
                         if (limit > 0 && cardinality >= limit) done = true;
                     }
-                    else result.AddNew(member, score);
+                    else result.AddNew(member, score, ctx.Server.Encoding);
                 });
                 break;
             case SetOp.Union:
@@ -214,14 +214,14 @@ public static partial class SortedSetCommands
                         slot = exists ? Combine(slot, score, aggregate) : score;
                     });
                 }
-                foreach (var (member, score) in acc) result.AddNew(member, score);
+                foreach (var (member, score) in acc) result.AddNew(member, score, ctx.Server.Encoding);
                 break;
             default:
                 src[0].ForEach((member, score) =>
                 {
                     for (var k = 1; k < n; k++)
                         if (src[k].Subject is not null && src[k].TryFind(member, out _)) return;
-                    result.AddNew(member, score);
+                    result.AddNew(member, score, ctx.Server.Encoding);
                 });
                 break;
         }

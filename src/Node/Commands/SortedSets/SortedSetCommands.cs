@@ -142,14 +142,14 @@ public static partial class SortedSetCommands
                 Finish();
                 return;
             }
-            z = RedisSortedSet.Create(elements, a[idx + 1].Length);
+            z = RedisSortedSet.Create(elements, a[idx + 1].Length, ctx.Server.Encoding);
             ctx.SetValue(key, z);
         }
-        else z.MaybeConvert(elements);
+        else z.MaybeConvert(elements, ctx.Server.Encoding);
 
         for (var j = 0; j < elements; j++)
         {
-            var outcome = z.Add(scores[j], a[idx + 1 + j * 2], flags, out var newScore);
+            var outcome = z.Add(scores[j], a[idx + 1 + j * 2], flags, ctx.Server.Encoding, out var newScore);
             if (outcome == ZAddOutcome.Nan)
             {
                 ctx.Reply.WriteError(nanError);
