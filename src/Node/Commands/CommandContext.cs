@@ -1,4 +1,5 @@
 using System.Buffers;
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Server;
 using QuorumCache.Node.Storage;
 using QuorumCache.Resp;
@@ -83,13 +84,18 @@ public sealed partial class CommandContext
     public object? Get(ReadOnlySpan<byte> key)
     {
         var slot = Slot!;
-        if (!slot.TryGet(key, out var value)) return null;
+        if (!slot.TryGet(key, out var value))
+        {
+            OnMiss(key);
+            return null;
+        }
         if (slot.HasExpiries && !Replaying)
         {
             var at = slot.GetExpiry(key);
             if (at >= 0 && at <= NowMs)
             {
                 ExpireKey(key);
+                OnMiss(key);
                 return null;
             }
         }
@@ -125,11 +131,14 @@ public sealed partial class CommandContext
 
     // ---------------- writing ----------------
 
-    /// <summary>Stores <paramref name="value"/>; the key's TTL is dropped unless <paramref name="keepTtl"/>.</summary>
+    /// <summary>
+    /// Stores <paramref name="value"/>; the key's TTL is dropped unless <paramref name="keepTtl"/>.
+    /// A key that did not exist is reported as a <c>new</c> keyspace event.
+    /// </summary>
     public void SetValue(ReadOnlySpan<byte> key, object value, bool keepTtl = false)
     {
         var slot = Slot!;
-        slot.Set(key, value);
+        if (slot.Set(key, value)) Notify(KeyspaceEvents.New, "new"u8, key);
         if (!keepTtl && slot.HasExpiries) slot.RemoveExpiry(key);
         Touched(key);
     }
@@ -184,6 +193,7 @@ public sealed partial class CommandContext
         slot.Remove(key);
         Signal(key);
         Interlocked.Increment(ref Server.Stats.ExpiredKeys);
+        Notify(KeyspaceEvents.Expired, "expired"u8, key);
         if (RecordingEffects)
         {
             var e = EffectWriter();

@@ -58,6 +58,12 @@ public sealed class CommandDef
 
     public bool IsWrite => (Flags & CommandFlags.Write) != 0;
 
+    /// <summary>
+    /// True for the read commands whose lookups report no <c>keymiss</c> event (Redis's LOOKUP_NONOTIFY:
+    /// OBJECT, MEMORY USAGE). Other read commands report one for each lookup that finds nothing.
+    /// </summary>
+    public bool NoKeyMissEvents { get; init; }
+
     /// <summary>Lists the argument indexes that hold keys.</summary>
     public void GetKeyPositions(CommandBuffer args, List<int> positions)
     {

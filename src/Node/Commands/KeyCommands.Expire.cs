@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using static QuorumCache.Node.Commands.CommandFlags;
 
 namespace QuorumCache.Node.Commands;
@@ -81,6 +82,7 @@ public static partial class KeyCommands
         if (ms <= ctx.NowMs)
         {
             ctx.Delete(key);
+            ctx.Notify(KeyspaceEvents.Generic, "del"u8, key);
             ctx.Reply.WriteInteger(1);
             if (ctx.BeginEffect(2) is { } d)
             {
@@ -91,6 +93,7 @@ public static partial class KeyCommands
             return;
         }
         ctx.SetExpiry(key, ms);
+        ctx.Notify(KeyspaceEvents.Generic, "expire"u8, key);
         ctx.Reply.WriteInteger(1);
         if (ctx.BeginEffect(3) is { } e)
         {
@@ -127,6 +130,8 @@ public static partial class KeyCommands
     private static void Persist(CommandContext ctx)
     {
         var key = ctx.Args[1];
-        ctx.Reply.WriteInteger(ctx.Exists(key) && ctx.Persist(key) ? 1 : 0);
+        var persisted = ctx.Exists(key) && ctx.Persist(key);
+        if (persisted) ctx.Notify(KeyspaceEvents.Generic, "persist"u8, key);
+        ctx.Reply.WriteInteger(persisted ? 1 : 0);
     }
 }

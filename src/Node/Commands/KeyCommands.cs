@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -18,7 +19,7 @@ public static partial class KeyCommands
         t.Add("copy", -3, Write | DenyOom, 1, 2, 1, Copy, "generic", "keyspace", "write", "slow");
         t.Add(new CommandDef
         {
-            Name = "object", Arity = -2, Flags = ReadOnly, FirstKey = 2, LastKey = 2, Step = 1, Handler = ObjectCmd,
+            Name = "object", Arity = -2, Flags = ReadOnly, FirstKey = 2, LastKey = 2, Step = 1, Handler = ObjectCmd, NoKeyMissEvents = true,
             Group = "generic", Categories = ["keyspace", "read", "slow"], Subcommands = ["encoding", "freq", "help", "idletime", "refcount"],
         });
         RegisterExpire(t);
@@ -29,7 +30,11 @@ public static partial class KeyCommands
     {
         var n = 0;
         for (var i = 1; i < ctx.Args.Count; i++)
-            if (ctx.Delete(ctx.Args[i])) n++;
+            if (ctx.Delete(ctx.Args[i]))
+            {
+                ctx.Notify(KeyspaceEvents.Generic, "del"u8, ctx.Args[i]);
+                n++;
+            }
         ctx.Reply.WriteInteger(n);
     }
 
@@ -73,6 +78,8 @@ public static partial class KeyCommands
         ctx.Delete(dst);
         ctx.SetValue(dst, value);
         if (expiry >= 0) ctx.SetExpiry(dst, expiry);
+        ctx.Notify(KeyspaceEvents.Generic, "rename_from"u8, src);
+        ctx.Notify(KeyspaceEvents.Generic, "rename_to"u8, dst);
         if (nx) ctx.Reply.WriteInteger(1);
         else ctx.Reply.WriteOk();
     }
@@ -109,6 +116,7 @@ public static partial class KeyCommands
             return;
         }
         var value = ctx.Get(a[1]);
+        if (value is null) ctx.NotifyKeyMiss(a[1]);
         if (value is null || (!replace && ctx.Exists(a[2])))
         {
             ctx.Reply.WriteInteger(0);
@@ -118,6 +126,7 @@ public static partial class KeyCommands
         ctx.Delete(a[2]);
         ctx.SetValue(a[2], ValueInfo.Clone(value));
         if (expiry >= 0) ctx.SetExpiry(a[2], expiry);
+        ctx.Notify(KeyspaceEvents.Generic, "copy_to"u8, a[2]);
         ctx.Reply.WriteInteger(1);
     }
 

@@ -1,4 +1,5 @@
 using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -23,6 +24,12 @@ public static partial class ServerCommands
         new("timeout", o => o.IdleTimeoutSeconds.ToString(), (o, v) => SetInt(v, 0, int.MaxValue, x => o.IdleTimeoutSeconds = x)),
         new("hz", o => o.Hz.ToString(), (o, v) => SetInt(v, 1, 500, x => o.Hz = x)),
         new("active-expire-effort", o => o.ActiveExpireEffort.ToString(), (o, v) => SetInt(v, 1, 10, x => o.ActiveExpireEffort = x)),
+        new("notify-keyspace-events", o => KeyspaceEventsText.Format(o.NotifyKeyspaceEvents), (o, v) =>
+            KeyspaceEventsText.TryParse(v, out var f) ? Apply(() => o.NotifyKeyspaceEvents = f) : "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."),
+        new("zset-max-listpack-entries", o => o.ZSetMaxListpackEntries.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackEntries = Clamp(x))),
+        new("zset-max-ziplist-entries", o => o.ZSetMaxListpackEntries.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackEntries = Clamp(x))),
+        new("zset-max-listpack-value", o => o.ZSetMaxListpackValue.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackValue = Clamp(x))),
+        new("zset-max-ziplist-value", o => o.ZSetMaxListpackValue.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackValue = Clamp(x))),
         new("maxmemory", _ => "0", null),
         new("maxmemory-policy", _ => "noeviction", null),
         new("appendonly", _ => "no", null),
@@ -35,6 +42,8 @@ public static partial class ServerCommands
 
     private static string? SetLong(string v, long min, long max, Action<long> apply) =>
         long.TryParse(v, out var x) && x >= min && x <= max ? Apply(() => apply(x)) : $"argument must be between {min} and {max} inclusive";
+
+    private static int Clamp(long x) => (int)Math.Min(x, int.MaxValue);
 
     private static string? Apply(Action a)
     {
@@ -93,11 +102,15 @@ public static partial class ServerCommands
                 var err = s.Set!(o, v);
                 if (err is not null)
                 {
+                    ctx.Server.SetNotifyFlags(o.NotifyKeyspaceEvents); // settings applied before this one stay applied
+                    ctx.Server.Encoding = o.EncodingLimits();
                     ctx.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{s.Name}') - {err}");
                     return;
                 }
             }
             ctx.Server.Limits = new Resp.RespLimits { MaxBulkLength = o.ProtoMaxBulkLen };
+            ctx.Server.SetNotifyFlags(o.NotifyKeyspaceEvents);
+            ctx.Server.Encoding = o.EncodingLimits();
             ctx.Reply.WriteOk();
             return;
         }

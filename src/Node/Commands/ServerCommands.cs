@@ -15,7 +15,7 @@ public static partial class ServerCommands
         t.Add("shutdown", -1, Admin | NoScript | Loading | Stale | NoMulti | AllowBusy, 0, 0, 0, Shutdown, "server", "admin", "slow", "dangerous");
         t.Add(new CommandDef
         {
-            Name = "memory", Arity = -2, Flags = ReadOnly, FirstKey = 2, LastKey = 2, Step = 1, Handler = Memory,
+            Name = "memory", Arity = -2, Flags = ReadOnly, FirstKey = 2, LastKey = 2, Step = 1, Handler = Memory, NoKeyMissEvents = true,
             Group = "server", Categories = ["read", "slow"], Subcommands = ["usage", "help"],
         });
         RegisterConfig(t);

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using System.Globalization;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -51,6 +52,7 @@ public static partial class StringCommands
         }
         value += by;
         ctx.SetValue(key, ArgParse.FormatInt64(value), keepTtl: true);
+        ctx.Notify(KeyspaceEvents.String, "incrby"u8, key);
         ctx.Reply.WriteInteger(value);
     }
 
@@ -78,6 +80,7 @@ public static partial class StringCommands
         }
         var text = System.Text.Encoding.ASCII.GetBytes(value.ToHumanString());
         ctx.SetValue(key, text, keepTtl: true);
+        ctx.Notify(KeyspaceEvents.String, "incrbyfloat"u8, key);
         ctx.Reply.WriteBulk(text);
         // The float addition is not replayed: the resulting value is (as Redis propagates it).
         if (ctx.BeginEffect(4) is { } e)

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Resp;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -63,6 +64,7 @@ public static partial class StringCommands
         }
         var key = a[1];
         var current = ctx.Get(key);
+        if (get && current is null) ctx.NotifyKeyMiss(key);
         if (get && current is not null and not byte[])
         {
             ctx.Reply.WriteError(Errors.WrongType);
@@ -82,7 +84,12 @@ public static partial class StringCommands
             ctx.SetValue(key, old, keepTtl);
         }
         else ctx.SetValue(key, a.ToArray(2), keepTtl);
-        if (expireAt >= 0) ctx.SetExpiry(key, expireAt);
+        ctx.Notify(KeyspaceEvents.String, "set"u8, key);
+        if (expireAt >= 0)
+        {
+            ctx.SetExpiry(key, expireAt);
+            ctx.Notify(KeyspaceEvents.Generic, "expire"u8, key);
+        }
         if (get) WriteOld(ctx, current);
         else ctx.Reply.WriteOk();
         if (expireAt >= 0 && ctx.BeginEffect(5) is { } e)
@@ -119,6 +126,7 @@ public static partial class StringCommands
             return;
         }
         ctx.SetValue(ctx.Args[1], ctx.Args.ToArray(2));
+        ctx.Notify(KeyspaceEvents.String, "set"u8, ctx.Args[1]);
         ctx.Reply.WriteInteger(1);
     }
 
@@ -127,7 +135,9 @@ public static partial class StringCommands
         var a = ctx.Args;
         if (!ExpiryArgs.TryAbsolute(ctx, a[2], seconds, absolute: false, out var at)) return;
         ctx.SetValue(a[1], a.ToArray(3));
+        ctx.Notify(KeyspaceEvents.String, "set"u8, a[1]);
         ctx.SetExpiry(a[1], at);
+        ctx.Notify(KeyspaceEvents.Generic, "expire"u8, a[1]);
         ctx.Reply.WriteOk();
         if (ctx.BeginEffect(5) is { } e)
         {
@@ -170,7 +180,11 @@ public static partial class StringCommands
                 }
             }
         }
-        for (var i = 1; i < a.Count; i += 2) ctx.SetValue(a[i], a.ToArray(i + 1));
+        for (var i = 1; i < a.Count; i += 2)
+        {
+            ctx.SetValue(a[i], a.ToArray(i + 1));
+            ctx.Notify(KeyspaceEvents.String, "set"u8, a[i]);
+        }
         if (nx) ctx.Reply.WriteInteger(1);
         else ctx.Reply.WriteOk();
     }
@@ -178,7 +192,9 @@ public static partial class StringCommands
     private static void GetSet(CommandContext ctx)
     {
         if (!ctx.TryGet<byte[]>(ctx.Args[1], out var old)) return;
+        if (old is null) ctx.NotifyKeyMiss(ctx.Args[1]);
         ctx.SetValue(ctx.Args[1], ctx.Args.ToArray(2));
+        ctx.Notify(KeyspaceEvents.String, "set"u8, ctx.Args[1]);
         if (old is null) ctx.Reply.WriteNull();
         else ctx.Reply.WriteBulk(old);
         if (ctx.BeginEffect(3) is { } e)
@@ -195,10 +211,12 @@ public static partial class StringCommands
         if (!ctx.TryGet<byte[]>(ctx.Args[1], out var old)) return;
         if (old is null)
         {
+            ctx.NotifyKeyMiss(ctx.Args[1]);
             ctx.Reply.WriteNull();
             return;
         }
         ctx.Delete(ctx.Args[1]);
+        ctx.Notify(KeyspaceEvents.Generic, "del"u8, ctx.Args[1]);
         ctx.Reply.WriteBulk(old);
         if (ctx.BeginEffect(2) is { } e)
         {
@@ -233,6 +251,7 @@ public static partial class StringCommands
         if (!ctx.TryGet<byte[]>(key, out var v)) return;
         if (v is null)
         {
+            ctx.NotifyKeyMiss(key);
             ctx.Reply.WriteNull();
             return;
         }
@@ -242,6 +261,7 @@ public static partial class StringCommands
             if (at <= ctx.NowMs)
             {
                 ctx.Delete(key);
+                ctx.Notify(KeyspaceEvents.Generic, "del"u8, key);
                 if (ctx.BeginEffect(2) is { } d)
                 {
                     d.WriteBulk("DEL"u8);
@@ -251,6 +271,7 @@ public static partial class StringCommands
                 return;
             }
             ctx.SetExpiry(key, at);
+            ctx.Notify(KeyspaceEvents.Generic, "expire"u8, key);
             if (ctx.BeginEffect(3) is { } e)
             {
                 e.WriteBulk("PEXPIREAT"u8);
@@ -259,8 +280,10 @@ public static partial class StringCommands
                 ctx.EndEffect();
             }
         }
-        else if (persist && ctx.Persist(key) && ctx.BeginEffect(2) is { } p)
+        else if (persist && ctx.Persist(key))
         {
+            ctx.Notify(KeyspaceEvents.Generic, "persist"u8, key);
+            if (ctx.BeginEffect(2) is not { } p) return;
             p.WriteBulk("PERSIST"u8);
             p.WriteBulk(key);
             ctx.EndEffect();
@@ -281,6 +304,7 @@ public static partial class StringCommands
         old?.CopyTo(value, 0);
         add.CopyTo(value.AsSpan(oldLen));
         ctx.SetValue(ctx.Args[1], value, keepTtl: true);
+        ctx.Notify(KeyspaceEvents.String, "append"u8, ctx.Args[1]);
         ctx.Reply.WriteInteger(value.Length);
     }
 
@@ -350,6 +374,7 @@ public static partial class StringCommands
         old?.CopyTo(value, 0);
         add.CopyTo(value.AsSpan((int)offset));
         ctx.SetValue(a[1], value, keepTtl: true);
+        ctx.Notify(KeyspaceEvents.String, "setrange"u8, a[1]);
         ctx.Reply.WriteInteger(newLen);
     }
 }

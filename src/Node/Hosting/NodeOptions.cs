@@ -19,6 +19,15 @@ public sealed class NodeOptions
     public long PubSubOutputHardLimit { get; set; } = 32L * 1024 * 1024;
     public long PubSubOutputSoftLimit { get; set; } = 8L * 1024 * 1024;
     public int PubSubOutputSoftSeconds { get; set; } = 60;
+    /// <summary>notify-keyspace-events at start (CONFIG SET changes the server's copy).</summary>
+    public Notifications.KeyspaceEvents NotifyKeyspaceEvents { get; set; }
+    /// <summary>zset-max-listpack-entries / -value: a sorted set converts to a skip list past these.</summary>
+    public int ZSetMaxListpackEntries { get; set; } = 128;
+    public int ZSetMaxListpackValue { get; set; } = 64;
+
+    public Storage.Types.EncodingLimits EncodingLimits() =>
+        new() { ZSetMaxListpackEntries = ZSetMaxListpackEntries, ZSetMaxListpackValue = ZSetMaxListpackValue };
+
     /// <summary>Run socket completions (and so whole commands) on the socket engine threads.</summary>
     public bool InlineSocketCompletions { get; set; } = true;
     /// <summary>Size of the blocks sockets read into and replies are written into.</summary>

@@ -29,6 +29,9 @@ public static class NodeOptionsLoader
             IdleTimeoutSeconds = (int)c.GetDuration(n + "timeout").TotalSeconds,
             Hz = c.GetInt(n + "hz", 1, 500),
             ActiveExpireEffort = c.GetInt(n + "active-expire-effort", 1, 10),
+            NotifyKeyspaceEvents = ParseNotify(c.GetString(n + "notify-keyspace-events")),
+            ZSetMaxListpackEntries = c.GetInt(n + "encoding.zset-max-listpack-entries", 0, int.MaxValue),
+            ZSetMaxListpackValue = c.GetInt(n + "encoding.zset-max-listpack-value", 0, int.MaxValue),
             InlineSocketCompletions = c.GetBool(n + "inline-socket-completions"),
             IoBlockSize = (int)Math.Min(c.GetSize(n + "io-block-size"), int.MaxValue),
             PubSubOutputHardLimit = c.GetSize(p + "output-hard-limit"),
@@ -46,6 +49,11 @@ public static class NodeOptionsLoader
             throw new ConfigException($"invalid value for 'quorumcache.node.io-block-size': between 4KB and 1MB");
         return o;
     }
+
+    private static Notifications.KeyspaceEvents ParseNotify(string text) =>
+        Notifications.KeyspaceEventsText.TryParse(text, out var flags)
+            ? flags
+            : throw new ConfigException($"invalid value for 'quorumcache.node.notify-keyspace-events': Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
 }
 
 /// <summary>--help was given: print the usage and exit 0.</summary>

@@ -23,6 +23,8 @@ public sealed partial class NodeServer
         Dispatcher = new Dispatcher(this);
         Limits = new RespLimits { MaxBulkLength = options.ProtoMaxBulkLen };
         Internal = new InternalExecutor(this);
+        SetNotifyFlags(options.NotifyKeyspaceEvents);
+        Encoding = options.EncodingLimits();
         RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
     }
 
@@ -58,6 +60,24 @@ public sealed partial class NodeServer
     public IEffectSink? Effects { get; set; }
     public IReadyKeysHandler? ReadyKeys { get; set; }
     public DateTimeOffset LastSave { get; set; }
+
+    /// <summary>
+    /// The event classes that publish keyspace notifications now (none unless K or E is set). A
+    /// plain field: with notifications off a write pays one read and one branch.
+    /// </summary>
+    public Notifications.KeyspaceEvents NotifyMask;
+
+    /// <summary>notify-keyspace-events as set (CONFIG GET formats it).</summary>
+    public Notifications.KeyspaceEvents NotifyFlags { get; private set; }
+
+    public void SetNotifyFlags(Notifications.KeyspaceEvents flags)
+    {
+        NotifyFlags = flags;
+        NotifyMask = Notifications.KeyspaceEventsText.ActiveClasses(flags);
+    }
+
+    /// <summary>The encoding conversion thresholds now in force (CONFIG SET swaps it).</summary>
+    public Storage.Types.EncodingLimits Encoding { get; set; }
 
     public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
 

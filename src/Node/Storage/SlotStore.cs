@@ -42,11 +42,13 @@ public sealed class SlotStore
     public byte[]? GetStoredKey(ReadOnlySpan<byte> key) =>
         _data is not null && _data.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var k, out _) ? k : null;
 
-    /// <summary>Stores a value, keeping any expiry the key has.</summary>
-    public void Set(ReadOnlySpan<byte> key, object value)
+    /// <summary>Stores a value, keeping any expiry the key has. True when the key was added (not replaced).</summary>
+    public bool Set(ReadOnlySpan<byte> key, object value)
     {
         _data ??= new Dictionary<byte[], object>(KeyComparer.Instance);
+        var before = _data.Count;
         _data.GetAlternateLookup<ReadOnlySpan<byte>>()[key] = value;
+        return _data.Count != before;
     }
 
     /// <summary>Stores a value under an existing key array (no copy of the key).</summary>

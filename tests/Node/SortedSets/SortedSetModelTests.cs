@@ -77,7 +77,7 @@ public class SortedSetModelTests(ITestOutputHelper output)
                 else if (f == 3) flags = ZAddFlags.Gt;
                 else if (f == 4) flags = ZAddFlags.Lt | ZAddFlags.Xx;
                 else if (f >= 8) flags = ZAddFlags.Incr;
-                var outcome = z.Add(s, Encoding.UTF8.GetBytes(m), flags, out var newScore);
+                var outcome = z.Add(s, Encoding.UTF8.GetBytes(m), flags, EncodingLimits.Default, out var newScore);
                 var expected = ModelAdd(scores, model, m, s, flags, out var expectedScore);
                 Assert.Equal(expected, outcome);
                 if (outcome is not ZAddOutcome.Nop and not ZAddOutcome.Nan) Assert.Equal(expectedScore, newScore);
@@ -211,7 +211,7 @@ public class SortedSetModelTests(ITestOutputHelper output)
             }
             else
             {
-                var outcome = z.Add(0, Encoding.UTF8.GetBytes(m), ZAddFlags.None, out _);
+                var outcome = z.Add(0, Encoding.UTF8.GetBytes(m), ZAddFlags.None, EncodingLimits.Default, out _);
                 Assert.Equal(model.Add(m) ? ZAddOutcome.Added : ZAddOutcome.Unchanged, outcome);
             }
             var a = ((char)('a' + rnd.Next(26))).ToString();

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -37,11 +38,12 @@ public static partial class HashCommands
         return true;
     }
 
-    /// <summary>Stores a new hash or records the in-place change of an existing one.</summary>
-    private static void Commit(CommandContext ctx, ReadOnlySpan<byte> key, RedisHash hash, bool created)
+    /// <summary>Stores a new hash or records the in-place change of an existing one, and notifies <paramref name="eventName"/>.</summary>
+    private static void Commit(CommandContext ctx, ReadOnlySpan<byte> key, RedisHash hash, bool created, ReadOnlySpan<byte> eventName)
     {
         if (created) ctx.SetValue(key, hash);
         else ctx.Touched(key);
+        ctx.Notify(KeyspaceEvents.Hash, eventName, key);
     }
 
     private static void HSet(CommandContext ctx, bool replyOk)
@@ -60,7 +62,7 @@ public static partial class HashCommands
         long added = 0;
         for (var i = 2; i < a.Count; i += 2)
             if (hash.Set(a[i], a[i + 1])) added++;
-        Commit(ctx, key, hash, created);
+        Commit(ctx, key, hash, created, "hset"u8);
         if (replyOk) ctx.Reply.WriteOk();
         else ctx.Reply.WriteInteger(added);
     }
@@ -77,7 +79,7 @@ public static partial class HashCommands
         }
         hash.PrepareFor(1, Math.Max(a[2].Length, a[3].Length));
         hash.Set(a[2], a[3]);
-        Commit(ctx, key, hash, created);
+        Commit(ctx, key, hash, created, "hset"u8);
         ctx.Reply.WriteInteger(1);
     }
 
@@ -136,7 +138,12 @@ public static partial class HashCommands
         {
             for (var i = 2; i < a.Count && !h.IsEmpty; i++)
                 if (h.Remove(a[i])) removed++;
-            if (h.IsEmpty) ctx.Delete(key);
+            if (removed > 0) ctx.Notify(KeyspaceEvents.Hash, "hdel"u8, key);
+            if (h.IsEmpty)
+            {
+                ctx.Delete(key);
+                ctx.Notify(KeyspaceEvents.Generic, "del"u8, key);
+            }
             else if (removed > 0) ctx.Touched(key);
         }
         ctx.Reply.WriteInteger(removed);
@@ -183,7 +190,7 @@ public static partial class HashCommands
         }
         value += by;
         hash.Set(a[2], ArgParse.FormatInt64(value));
-        Commit(ctx, key, hash, created);
+        Commit(ctx, key, hash, created, "hincrby"u8);
         ctx.Reply.WriteInteger(value);
     }
 
@@ -217,7 +224,7 @@ public static partial class HashCommands
         }
         var text = System.Text.Encoding.ASCII.GetBytes(value.ToHumanString());
         hash.Set(a[2], text);
-        Commit(ctx, key, hash, created);
+        Commit(ctx, key, hash, created, "hincrbyfloat"u8);
         ctx.Reply.WriteBulk(text);
         // The float addition is not replayed; the value it produced is (as Redis propagates it).
         if (ctx.BeginEffect(4) is { } e)

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Server.Blocking;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
@@ -45,7 +46,7 @@ public static partial class ListCommands
             ctx.Reply.WriteArrayHeader(2);
             ctx.Reply.WriteBulk(key);
             ctx.Reply.WriteBulk(value);
-            Finish(ctx, key, list);
+            Finish(ctx, key, list, PopEvent(head));
             WriteEffect(ctx, head ? "LPOP"u8 : "RPOP"u8, key);
             return;
         }

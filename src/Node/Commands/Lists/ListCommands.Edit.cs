@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -29,7 +30,7 @@ public static partial class ListCommands
             return;
         }
         var removed = list.RemoveAll(a[3], count);
-        if (removed > 0) Finish(ctx, a[1], list);
+        if (removed > 0) Finish(ctx, a[1], list, "lrem"u8);
         ctx.Reply.WriteInteger(removed);
     }
 
@@ -48,7 +49,7 @@ public static partial class ListCommands
             if (ClampRange(length, ref start, ref end)) list.TrimEnds((int)start, (int)(length - end - 1));
             else list.TrimEnds(length, 0);
             // Redis signals the key as modified even when nothing was trimmed.
-            Finish(ctx, a[1], list);
+            Finish(ctx, a[1], list, "ltrim"u8);
         }
         ctx.Reply.WriteOk();
     }
@@ -76,6 +77,7 @@ public static partial class ListCommands
         }
         list.Insert(before ? at : at + 1, a.ToArray(4));
         ctx.Touched(a[1]);
+        ctx.Notify(KeyspaceEvents.List, "linsert"u8, a[1]);
         ctx.Reply.WriteInteger(list.Count);
     }
 

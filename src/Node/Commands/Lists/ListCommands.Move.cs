@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Server.Blocking;
 using QuorumCache.Node.Storage.Types;
 using QuorumCache.Resp;
@@ -54,6 +55,8 @@ public static partial class ListCommands
         {
             source.Push(value, toHead); // rotation within one list
             ctx.Touched(a[1]);
+            ctx.Notify(KeyspaceEvents.List, PushEvent(toHead), a[1]);
+            ctx.Notify(KeyspaceEvents.List, PopEvent(fromHead), a[1]);
         }
         else
         {
@@ -68,7 +71,8 @@ public static partial class ListCommands
                 destination.Push(value, toHead);
                 ctx.Touched(a[2]);
             }
-            Finish(ctx, a[1], source);
+            ctx.Notify(KeyspaceEvents.List, PushEvent(toHead), a[2]);
+            Finish(ctx, a[1], source, PopEvent(fromHead));
         }
         ctx.Reply.WriteBulk(value);
         return true;
@@ -130,7 +134,7 @@ public static partial class ListCommands
             ctx.Reply.WriteArrayHeader(2);
             ctx.Reply.WriteBulk(key);
             WritePopped(ctx, list, head, n);
-            Finish(ctx, key, list);
+            Finish(ctx, key, list, PopEvent(head));
             if (ctx.BeginEffect(3) is { } e)
             {
                 e.WriteBulk(head ? "LPOP"u8 : "RPOP"u8);

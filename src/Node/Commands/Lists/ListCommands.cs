@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -50,6 +51,7 @@ public static partial class ListCommands
             for (var i = 2; i < a.Count; i++) list.Push(a.ToArray(i), head);
             ctx.Touched(key);
         }
+        ctx.Notify(KeyspaceEvents.List, PushEvent(head), key);
         ctx.Reply.WriteInteger(list.Count);
     }
 
@@ -89,8 +91,12 @@ public static partial class ListCommands
             }
             WritePopped(ctx, list, head, (int)Math.Min(count, list.Count));
         }
-        Finish(ctx, key, list);
+        Finish(ctx, key, list, PopEvent(head));
     }
+
+    internal static ReadOnlySpan<byte> PushEvent(bool head) => head ? "lpush"u8 : "rpush"u8;
+
+    internal static ReadOnlySpan<byte> PopEvent(bool head) => head ? "lpop"u8 : "rpop"u8;
 
     /// <summary>Pops <paramref name="n"/> elements and writes them as an array.</summary>
     internal static void WritePopped(CommandContext ctx, RedisList list, bool head, int n)
@@ -99,10 +105,18 @@ public static partial class ListCommands
         for (var i = 0; i < n; i++) ctx.Reply.WriteBulk(list.Pop(head));
     }
 
-    /// <summary>After a removal: deletes the key when the list became empty, else records the change.</summary>
-    internal static void Finish(CommandContext ctx, ReadOnlySpan<byte> key, RedisList list)
+    /// <summary>
+    /// After a removal: notifies <paramref name="eventName"/>, then deletes the key when the list became
+    /// empty (notified as <c>del</c>, as Redis does), else records the change.
+    /// </summary>
+    internal static void Finish(CommandContext ctx, ReadOnlySpan<byte> key, RedisList list, ReadOnlySpan<byte> eventName)
     {
-        if (list.IsEmpty) ctx.Delete(key);
+        ctx.Notify(KeyspaceEvents.List, eventName, key);
+        if (list.IsEmpty)
+        {
+            ctx.Delete(key);
+            ctx.Notify(KeyspaceEvents.Generic, "del"u8, key);
+        }
         else ctx.Touched(key);
     }
 
@@ -153,6 +167,7 @@ public static partial class ListCommands
         }
         list[(int)index] = a.ToArray(3);
         ctx.Touched(a[1]);
+        ctx.Notify(KeyspaceEvents.List, "lset"u8, a[1]);
         ctx.Reply.WriteOk();
     }
 

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -49,7 +50,12 @@ public static partial class SetCommands
         for (var i = 0; i < count; i++)
         {
             var v = ctx.Get(ctx.Args[first + i]);
-            if (v is null) continue;
+            if (v is null)
+            {
+                // Read lookups for Redis even in the STORE forms: a missing source is a key miss.
+                if (ctx.Command.IsWrite) ctx.NotifyKeyMiss(ctx.Args[first + i]);
+                continue;
+            }
             if (v is not RedisSet s)
             {
                 ctx.Reply.WriteError(Errors.WrongType);
@@ -112,11 +118,12 @@ public static partial class SetCommands
         var dst = ctx.Args[1];
         if (result.IsEmpty)
         {
-            ctx.Delete(dst);
+            if (ctx.Delete(dst)) ctx.Notify(KeyspaceEvents.Generic, "del"u8, dst);
             ctx.Reply.WriteInteger(0);
             return;
         }
         ctx.SetValue(dst, result);
+        ctx.Notify(KeyspaceEvents.Set, op switch { SetOp.Union => "sunionstore"u8, SetOp.Diff => "sdiffstore"u8, _ => "sinterstore"u8 }, dst);
         ctx.Reply.WriteInteger(result.Count);
     }
 

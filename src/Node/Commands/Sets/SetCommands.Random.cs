@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
@@ -35,7 +36,8 @@ public static partial class SetCommands
                 return;
             }
             var m = one.PopRandom(Random.Shared);
-            if (one.IsEmpty) ctx.Delete(key);
+            ctx.Notify(KeyspaceEvents.Set, "spop"u8, key);
+            if (one.IsEmpty) DeleteEmptied(ctx, key);
             else ctx.Touched(key);
             ctx.Reply.WriteBulk(m);
             EmitSRem(ctx, key, [m]);
@@ -55,7 +57,8 @@ public static partial class SetCommands
         if (count >= set.Count)
         {
             WriteSet(ctx, set);
-            ctx.Delete(key);
+            ctx.Notify(KeyspaceEvents.Set, "spop"u8, key);
+            DeleteEmptied(ctx, key);
             if (ctx.BeginEffect(2) is { } d)
             {
                 d.WriteBulk("DEL"u8);
@@ -67,6 +70,7 @@ public static partial class SetCommands
         var popped = new List<byte[]>((int)count);
         for (var i = 0; i < count; i++) popped.Add(set.PopRandom(Random.Shared));
         ctx.Touched(key);
+        ctx.Notify(KeyspaceEvents.Set, "spop"u8, key);
         ctx.Reply.WriteSetHeader(popped.Count);
         foreach (var m in popped) ctx.Reply.WriteBulk(m);
         EmitSRem(ctx, key, popped);

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -32,6 +33,7 @@ public static partial class SetCommands
             if (set.Add(a[i])) added++;
         if (created) ctx.SetValue(key, set);
         else if (added > 0) ctx.Touched(key);
+        if (added > 0) ctx.Notify(KeyspaceEvents.Set, "sadd"u8, key);
         ctx.Reply.WriteInteger(added);
     }
 
@@ -45,10 +47,18 @@ public static partial class SetCommands
         {
             for (var i = 2; i < a.Count && !set.IsEmpty; i++)
                 if (set.Remove(a[i])) removed++;
-            if (set.IsEmpty) ctx.Delete(key);
+            if (removed > 0) ctx.Notify(KeyspaceEvents.Set, "srem"u8, key);
+            if (set.IsEmpty) SetCommands.DeleteEmptied(ctx, key);
             else if (removed > 0) ctx.Touched(key);
         }
         ctx.Reply.WriteInteger(removed);
+    }
+
+    /// <summary>Deletes a set that became empty, notified as <c>del</c> as Redis does.</summary>
+    internal static void DeleteEmptied(CommandContext ctx, ReadOnlySpan<byte> key)
+    {
+        ctx.Delete(key);
+        ctx.Notify(KeyspaceEvents.Generic, "del"u8, key);
     }
 
     private static void SMembers(CommandContext ctx)
@@ -112,17 +122,23 @@ public static partial class SetCommands
             ctx.Reply.WriteInteger(0);
             return;
         }
-        if (from.IsEmpty) ctx.Delete(srcKey);
+        ctx.Notify(KeyspaceEvents.Set, "srem"u8, srcKey);
+        if (from.IsEmpty) DeleteEmptied(ctx, srcKey);
         else ctx.Touched(srcKey);
         if (dst is RedisSet to)
         {
-            if (to.Add(member)) ctx.Touched(dstKey);
+            if (to.Add(member))
+            {
+                ctx.Touched(dstKey);
+                ctx.Notify(KeyspaceEvents.Set, "sadd"u8, dstKey);
+            }
         }
         else
         {
             var created = RedisSet.Create(member, 1);
             created.Add(member);
             ctx.SetValue(dstKey, created);
+            ctx.Notify(KeyspaceEvents.Set, "sadd"u8, dstKey);
         }
         ctx.Reply.WriteInteger(1);
     }

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Server.Blocking;
 using QuorumCache.Node.Storage.Types;
 using QuorumCache.Resp;
@@ -108,7 +109,7 @@ public static partial class SortedSetCommands
             w.WriteBulk(node.Member);
             w.WriteDouble(node.Score);
         }
-        AfterRemoval(ctx, key, z);
+        AfterRemoval(ctx, key, z, max ? "zpopmax"u8 : "zpopmin"u8);
         if (ctx.BeginEffect(3) is { } e)
         {
             e.WriteBulk(max ? "ZPOPMAX"u8 : "ZPOPMIN"u8);

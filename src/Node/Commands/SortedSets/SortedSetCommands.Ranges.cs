@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
 
@@ -111,6 +112,7 @@ public static partial class SortedSetCommands
         }
 
         if (!ctx.TryGet<RedisSortedSet>(a[argStart], out var z)) return;
+        if (z is null && store) ctx.NotifyKeyMiss(a[argStart]); // Redis reads the source with a read lookup
         // The first element (lowest rank in walking order) and how many to take.
         SkipListNode? first = null;
         long count = 0;
@@ -145,13 +147,14 @@ public static partial class SortedSetCommands
             if (count == 0)
             {
                 w.WriteInteger(0);
-                ctx.Delete(dst);
+                DeleteDestination(ctx, dst);
                 return;
             }
             var result = new RedisSortedSet((int)Math.Min(count, int.MaxValue));
             var n = first;
-            for (long i = 0; i < count; i++, n = reverse ? n!.Backward : n!.Next) result.AddNew(n!.Member, n.Score);
+            for (long i = 0; i < count; i++, n = reverse ? n!.Backward : n!.Next) result.AddNew(n!.Member, n.Score, ctx.Server.Encoding);
             ctx.SetValue(dst, result);
+            ctx.Notify(KeyspaceEvents.ZSet, "zrangestore"u8, dst);
             w.WriteInteger(count);
             return;
         }
@@ -279,7 +282,7 @@ public static partial class SortedSetCommands
             deleted = z.RemoveRangeByRank(start, end);
         }
         else deleted = kind == RangeKind.Score ? z.RemoveRange(sr) : z.RemoveRange(lr);
-        if (deleted > 0) AfterRemoval(ctx, key, z);
+        if (deleted > 0) AfterRemoval(ctx, key, z, kind switch { RangeKind.Score => "zremrangebyscore"u8, RangeKind.Rank => "zremrangebyrank"u8, _ => "zremrangebylex"u8 });
         ctx.Reply.WriteInteger(deleted);
     }
 }

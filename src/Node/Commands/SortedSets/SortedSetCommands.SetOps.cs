@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;
@@ -98,6 +99,8 @@ public static partial class SortedSetCommands
         for (var i = 0; i < n; i++, j++)
         {
             var v = ctx.Get(a[j]);
+            // Read lookups for Redis even in the STORE forms: a missing source is a key miss.
+            if (v is null && store) ctx.NotifyKeyMiss(a[j]);
             if (v is not null && v is not RedisSortedSet && v is not IMemberSet)
             {
                 w.WriteError(Errors.WrongType);
@@ -196,7 +199,7 @@ public static partial class SortedSetCommands
                         cardinality++;
                         if (limit > 0 && cardinality >= limit) done = true;
                     }
-                    else result.AddNew(member, score);
+                    else result.AddNew(member, score, ctx.Server.Encoding);
                 });
                 break;
             case SetOp.Union:
@@ -211,14 +214,14 @@ public static partial class SortedSetCommands
                         slot = exists ? Combine(slot, score, aggregate) : score;
                     });
                 }
-                foreach (var (member, score) in acc) result.AddNew(member, score);
+                foreach (var (member, score) in acc) result.AddNew(member, score, ctx.Server.Encoding);
                 break;
             default:
                 src[0].ForEach((member, score) =>
                 {
                     for (var k = 1; k < n; k++)
                         if (src[k].Subject is not null && src[k].TryFind(member, out _)) return;
-                    result.AddNew(member, score);
+                    result.AddNew(member, score, ctx.Server.Encoding);
                 });
                 break;
         }
@@ -234,10 +237,11 @@ public static partial class SortedSetCommands
             if (result.IsEmpty)
             {
                 w.WriteInteger(0);
-                ctx.Delete(dst);
+                DeleteDestination(ctx, dst);
                 return;
             }
             ctx.SetValue(dst, result);
+            ctx.Notify(KeyspaceEvents.ZSet, op switch { SetOp.Union => "zunionstore"u8, SetOp.Inter => "zinterstore"u8, _ => "zdiffstore"u8 }, dst);
             w.WriteInteger(result.Count);
             return;
         }

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage.Types;
 using QuorumCache.Resp;
 using static QuorumCache.Node.Commands.CommandFlags;
@@ -55,11 +56,27 @@ public static partial class SortedSetCommands
         ctx.EndEffect();
     }
 
-    /// <summary>After removing members in place: deletes the key when empty, else records the change.</summary>
-    internal static void AfterRemoval(CommandContext ctx, ReadOnlySpan<byte> key, RedisSortedSet z)
+    /// <summary>
+    /// After removing members in place: notifies <paramref name="eventName"/>, then deletes the key when
+    /// empty (notified as <c>del</c>), else records the change.
+    /// </summary>
+    internal static void AfterRemoval(CommandContext ctx, ReadOnlySpan<byte> key, RedisSortedSet z, ReadOnlySpan<byte> eventName)
     {
-        if (z.IsEmpty) ctx.Delete(key);
+        ctx.Notify(KeyspaceEvents.ZSet, eventName, key);
+        if (z.IsEmpty) DeleteEmptied(ctx, key);
         else ctx.Touched(key);
+    }
+
+    internal static void DeleteEmptied(CommandContext ctx, ReadOnlySpan<byte> key)
+    {
+        ctx.Delete(key);
+        ctx.Notify(KeyspaceEvents.Generic, "del"u8, key);
+    }
+
+    /// <summary>A STORE form's result is empty: the destination is deleted (notified only if it existed).</summary>
+    internal static void DeleteDestination(CommandContext ctx, ReadOnlySpan<byte> dst)
+    {
+        if (ctx.Delete(dst)) ctx.Notify(KeyspaceEvents.Generic, "del"u8, dst);
     }
 
     // ---------------- commands ----------------
@@ -125,14 +142,14 @@ public static partial class SortedSetCommands
                 Finish();
                 return;
             }
-            z = RedisSortedSet.Create(elements, a[idx + 1].Length);
+            z = RedisSortedSet.Create(elements, a[idx + 1].Length, ctx.Server.Encoding);
             ctx.SetValue(key, z);
         }
-        else z.MaybeConvert(elements);
+        else z.MaybeConvert(elements, ctx.Server.Encoding);
 
         for (var j = 0; j < elements; j++)
         {
-            var outcome = z.Add(scores[j], a[idx + 1 + j * 2], flags, out var newScore);
+            var outcome = z.Add(scores[j], a[idx + 1 + j * 2], flags, ctx.Server.Encoding, out var newScore);
             if (outcome == ZAddOutcome.Nan)
             {
                 ctx.Reply.WriteError(nanError);
@@ -146,6 +163,7 @@ public static partial class SortedSetCommands
         if (added + updated > 0)
         {
             ctx.Touched(key);
+            ctx.Notify(KeyspaceEvents.ZSet, incr ? "zincr"u8 : "zadd"u8, key);
             if (incr) EmitZAdd(ctx, key, score, a[idx + 1]);
         }
         Finish();
@@ -177,7 +195,7 @@ public static partial class SortedSetCommands
             if (z.Remove(a[j])) deleted++;
             if (z.IsEmpty) break;
         }
-        if (deleted > 0) AfterRemoval(ctx, key, z);
+        if (deleted > 0) AfterRemoval(ctx, key, z, "zrem"u8);
         ctx.Reply.WriteInteger(deleted);
     }
 

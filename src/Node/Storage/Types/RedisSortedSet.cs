@@ -33,8 +33,6 @@ public enum ZAddOutcome
 /// </summary>
 public sealed class RedisSortedSet : RedisObject
 {
-    public const int MaxListpackEntries = 128;
-    public const int MaxListpackValue = 64;
 
     private readonly ByteTable<double> _dict;
     private readonly SkipList _list = new();
@@ -46,17 +44,17 @@ public sealed class RedisSortedSet : RedisObject
     }
 
     /// <summary>A new set with Redis's initial encoding for a ZADD of <paramref name="elements"/> pairs whose first member has <paramref name="firstMemberLength"/> bytes.</summary>
-    public static RedisSortedSet Create(int elements, int firstMemberLength)
+    public static RedisSortedSet Create(int elements, int firstMemberLength, EncodingLimits limits)
     {
-        var z = new RedisSortedSet(elements > MaxListpackEntries ? elements : 0);
-        z._skiplist = elements > MaxListpackEntries || firstMemberLength > MaxListpackValue;
+        var z = new RedisSortedSet(elements > limits.ZSetMaxListpackEntries ? elements : 0);
+        z._skiplist = elements > limits.ZSetMaxListpackEntries || limits.ZSetMaxListpackEntries == 0 || firstMemberLength > limits.ZSetMaxListpackValue;
         return z;
     }
 
     /// <summary>Converts to "skiplist" before a ZADD of more pairs than a listpack may hold.</summary>
-    public void MaybeConvert(int elements)
+    public void MaybeConvert(int elements, EncodingLimits limits)
     {
-        if (elements > MaxListpackEntries) _skiplist = true;
+        if (elements > limits.ZSetMaxListpackEntries) _skiplist = true;
     }
 
     public override string TypeName => "zset";
@@ -80,7 +78,7 @@ public sealed class RedisSortedSet : RedisObject
     /// Adds or updates one member with ZADD's semantics (Redis's zsetAdd). <paramref name="newScore"/>
     /// is the member's score afterwards (the incremented one with INCR).
     /// </summary>
-    public ZAddOutcome Add(double score, ReadOnlySpan<byte> member, ZAddFlags flags, out double newScore)
+    public ZAddOutcome Add(double score, ReadOnlySpan<byte> member, ZAddFlags flags, EncodingLimits limits, out double newScore)
     {
         var incr = (flags & ZAddFlags.Incr) != 0;
         newScore = score;
@@ -103,7 +101,7 @@ public sealed class RedisSortedSet : RedisObject
             return ZAddOutcome.Updated;
         }
         if ((flags & ZAddFlags.Xx) != 0) return ZAddOutcome.Nop;
-        if (!_skiplist && (_dict.Count + 1 > MaxListpackEntries || member.Length > MaxListpackValue)) _skiplist = true;
+        if (!_skiplist && (_dict.Count + 1 > limits.ZSetMaxListpackEntries || member.Length > limits.ZSetMaxListpackValue)) _skiplist = true;
         var key = member.ToArray();
         _list.Insert(score, key);
         _dict.AddNew(key, score);
@@ -111,9 +109,9 @@ public sealed class RedisSortedSet : RedisObject
     }
 
     /// <summary>Adds a member known to be absent (building results), keeping the encoding rules.</summary>
-    public void AddNew(byte[] member, double score)
+    public void AddNew(byte[] member, double score, EncodingLimits limits)
     {
-        if (!_skiplist && (_dict.Count + 1 > MaxListpackEntries || member.Length > MaxListpackValue)) _skiplist = true;
+        if (!_skiplist && (_dict.Count + 1 > limits.ZSetMaxListpackEntries || member.Length > limits.ZSetMaxListpackValue)) _skiplist = true;
         _list.Insert(score, member);
         _dict.AddNew(member, score);
     }
@@ -219,7 +217,7 @@ public sealed class RedisSortedSet : RedisObject
     public override RedisObject Clone()
     {
         var z = new RedisSortedSet(_dict.Count) { _skiplist = _skiplist };
-        for (var n = _list.First; n is not null; n = n.Next) z.AddNew(n.Member, n.Score);
+        for (var n = _list.First; n is not null; n = n.Next) z.AddNew(n.Member, n.Score, EncodingLimits.Unbounded);
         z._skiplist = _skiplist;
         return z;
     }
