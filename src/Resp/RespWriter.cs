@@ -18,6 +18,9 @@ public sealed class RespWriter
     private int _pos;
     private long _committed;
 
+    /// <summary>Told the code (first word) of each error reply written, for INFO errorstats.</summary>
+    public delegate void ErrorObserver(ReadOnlySpan<byte> code);
+
     public RespWriter(IBufferWriter<byte> output, int protocol = 2)
     {
         _output = output;
@@ -35,6 +38,26 @@ public sealed class RespWriter
     /// <summary>Bytes written since this writer was made, committed or not: compare two readings to
     /// learn whether anything was written in between.</summary>
     public long Position => _committed + _pos;
+
+    /// <summary>Error replies written since this writer was made.</summary>
+    public long ErrorCount { get; private set; }
+
+    /// <summary>The <see cref="Position"/> at which the latest error reply began (-1: none yet).</summary>
+    public long LastErrorAt { get; private set; } = -1;
+
+    /// <summary>Called with the code of every error reply (null: nobody counts them).</summary>
+    public ErrorObserver? OnError { get; set; }
+
+    private void NoteError(ReadOnlySpan<byte> message)
+    {
+        ErrorCount++;
+        LastErrorAt = Position;
+        if (OnError is { } observer)
+        {
+            var space = message.IndexOf((byte)' ');
+            observer(space < 0 ? message : message[..space]);
+        }
+    }
 
     /// <summary>Switches to another output (used by MULTI/EXEC capture and tests).</summary>
     public void Reset(IBufferWriter<byte> output)
@@ -109,6 +132,7 @@ public sealed class RespWriter
     public void WriteError(string message)
     {
         var bytes = Encoding.UTF8.GetBytes(Sanitize(message));
+        NoteError(bytes);
         var span = Reserve(bytes.Length + 3);
         span[0] = (byte)'-';
         bytes.CopyTo(span.Slice(1));
@@ -119,6 +143,7 @@ public sealed class RespWriter
 
     public void WriteError(ReadOnlySpan<byte> message)
     {
+        NoteError(message);
         var span = Reserve(message.Length + 3);
         span[0] = (byte)'-';
         message.CopyTo(span.Slice(1));

@@ -58,6 +58,29 @@ public sealed class CommandDef
 
     public bool IsWrite => (Flags & CommandFlags.Write) != 0;
 
+    private CommandStats? _stats;
+    private (byte[] Name, CommandStats Stats)[]? _subStats;
+
+    /// <summary>The command's own INFO commandstats counters.</summary>
+    public CommandStats Stats => _stats ?? Interlocked.CompareExchange(ref _stats, new CommandStats(Name), null) ?? _stats;
+
+    /// <summary>Counters of each subcommand, in <see cref="Subcommands"/> order.</summary>
+    public IEnumerable<CommandStats> SubcommandStats => SubStats().Select(s => s.Stats);
+
+    private (byte[] Name, CommandStats Stats)[] SubStats() =>
+        _subStats ?? Interlocked.CompareExchange(ref _subStats,
+            Array.ConvertAll(Subcommands, sub => (System.Text.Encoding.ASCII.GetBytes(sub), new CommandStats(Name + "|" + sub))), null) ?? _subStats;
+
+    /// <summary>The counters a call counts in: its subcommand's when it names a known one, else the command's.</summary>
+    public CommandStats StatsFor(CommandBuffer args)
+    {
+        if (Subcommands.Length == 0 || args.Count < 2) return Stats;
+        var sub = args[1];
+        foreach (var (name, stats) in SubStats())
+            if (System.Text.Ascii.EqualsIgnoreCase(sub, name)) return stats;
+        return Stats;
+    }
+
     /// <summary>
     /// True for the read commands whose lookups report no <c>keymiss</c> event (Redis's LOOKUP_NONOTIFY:
     /// OBJECT, MEMORY USAGE). Other read commands report one for each lookup that finds nothing.

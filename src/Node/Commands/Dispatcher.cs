@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using QuorumCache.Cluster.Slots;
 using QuorumCache.Node.Server;
 using QuorumCache.Resp;
@@ -51,32 +52,41 @@ public sealed class Dispatcher
         }
         if (def.Arity > 0 ? args.Count != def.Arity : args.Count < -def.Arity)
         {
+            Rejected(def, args);
             FlagMulti(s);
             w.WriteError(Errors.WrongArity(def.Name));
             return;
         }
         if (!s.Authenticated && (def.Flags & CommandFlags.NoAuth) == 0 && _server.RequiresPassword)
         {
+            Rejected(def, args);
             FlagMulti(s);
             w.WriteError(Errors.NoAuth);
             return;
         }
         if (s.InSubscriberMode && (def.Flags & CommandFlags.SubscriberOk) == 0)
         {
+            Rejected(def, args);
             w.WriteError($"ERR Can't execute '{def.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
         var slot = SlotOf(def, args);
         if (slot == -2)
         {
+            Rejected(def, args);
             FlagMulti(s);
             w.WriteError(Errors.CrossSlot);
             return;
         }
-        if (slot >= 0 && !Routed(s, slot, def.IsWrite)) return;
+        if (slot >= 0 && !Routed(s, slot, def.IsWrite))
+        {
+            if (s.PendingBlock is null) Rejected(def, args); // redirected, not held
+            return;
+        }
 
         if (s.InMulti && (def.Flags & CommandFlags.NoMulti) != 0)
         {
+            Rejected(def, args);
             FlagMulti(s);
             w.WriteError(Errors.NotAllowedInMulti);
             return;
@@ -89,8 +99,14 @@ public sealed class Dispatcher
         s.CommandsProcessed++;
         // A slot paused between routing and taking its lock: route again (the command is held).
         while (!Run(s.Context, def, args, slot))
-            if (!Routed(s, slot, def.IsWrite)) return;
+            if (!Routed(s, slot, def.IsWrite))
+            {
+                if (s.PendingBlock is null) Rejected(def, args);
+                return;
+            }
     }
+
+    private static void Rejected(CommandDef def, CommandBuffer args) => Interlocked.Increment(ref def.StatsFor(args).Rejected);
 
     /// <summary>Checks that this node serves <paramref name="slot"/>; otherwise writes the redirection.</summary>
     internal bool Routed(ClientSession s, int slot, bool isWrite, bool mayHold = true)
@@ -235,6 +251,7 @@ public sealed class Dispatcher
     {
         var reply = ctx.Reply;
         var mark = reply.Position;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             def.Handler(ctx);
@@ -245,6 +262,13 @@ public sealed class Dispatcher
             if (reply.Position == mark) reply.WriteError(Errors.InternalError(def.Name));
             else ctx.Session.CloseRequested = true;
         }
+        // A command that blocked is counted when it is served (or times out), as Redis counts it.
+        if (ctx.Session.PendingBlock is Server.Blocking.BlockedClient && !ctx.ServingBlocked) return;
+        var stats = def.StatsFor(ctx.Args);
+        Interlocked.Increment(ref stats.Calls);
+        Interlocked.Add(ref stats.Ticks, Stopwatch.GetTimestamp() - started);
+        // Failed: the reply itself is an error (EXEC's array of results is not, whatever it holds).
+        if (reply.LastErrorAt == mark) Interlocked.Increment(ref stats.Failed);
     }
 
     internal void EndSlotBatch(CommandContext ctx, int slot)

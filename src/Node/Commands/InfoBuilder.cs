@@ -122,7 +122,7 @@ public static class InfoBuilder
                 F("evicted_clients", Interlocked.Read(ref s.Stats.EvictedClients));
                 F("pubsub_channels", 0);
                 F("pubsub_patterns", 0);
-                F("total_error_replies", 0);
+                F("total_error_replies", s.ErrorStats.Total);
                 F("total_protocol_errors", Interlocked.Read(ref s.Stats.ProtocolErrors));
                 F("command_faults", Interlocked.Read(ref s.Stats.CommandFaults));
                 break;
@@ -138,7 +138,16 @@ public static class InfoBuilder
                 F("available_processors", Environment.ProcessorCount);
                 break;
             case "modules":
+                break;
             case "errorstats":
+                foreach (var (code, count) in s.ErrorStats.Snapshot()) F("errorstat_" + code, "count=" + count);
+                break;
+            case "commandstats":
+                foreach (var def in s.Commands.All.OrderBy(d => d.Name, StringComparer.Ordinal))
+                {
+                    CommandStatLine(sb, def.Stats);
+                    foreach (var sub in def.SubcommandStats) CommandStatLine(sb, sub);
+                }
                 break;
             case "keyspace":
             {
@@ -155,6 +164,17 @@ public static class InfoBuilder
         }
         if (Sections.TryGetValue(name, out var more)) sb.Append(more(ctx));
         return sb.ToString();
+    }
+
+    private static void CommandStatLine(StringBuilder sb, CommandStats c)
+    {
+        long calls = Interlocked.Read(ref c.Calls), rejected = Interlocked.Read(ref c.Rejected), failed = Interlocked.Read(ref c.Failed);
+        if (calls == 0 && rejected == 0 && failed == 0) return;
+        var usec = c.Microseconds;
+        var perCall = calls == 0 ? 0 : (double)usec / calls;
+        sb.Append("cmdstat_").Append(c.Name).Append(":calls=").Append(calls).Append(",usec=").Append(usec)
+            .Append(",usec_per_call=").Append(perCall.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(",rejected_calls=").Append(rejected).Append(",failed_calls=").Append(failed).Append("\r\n");
     }
 
     private static string Human(long bytes) => bytes switch

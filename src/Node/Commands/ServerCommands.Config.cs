@@ -116,6 +116,12 @@ public static partial class ServerCommands
         }
         if (a.Is(1, "resetstat"u8) && a.Count == 2)
         {
+            foreach (var def in ctx.Server.Commands.All)
+            {
+                def.Stats.Reset();
+                foreach (var sub in def.SubcommandStats) sub.Reset();
+            }
+            ctx.Server.ErrorStats.Reset();
             var st = ctx.Server.Stats;
             Interlocked.Exchange(ref st.ExpiredKeys, 0);
             Interlocked.Exchange(ref st.ProtocolErrors, 0);

@@ -39,6 +39,9 @@ public sealed partial class NodeServer
     public CommandTable Commands { get; }
     public Dispatcher Dispatcher { get; }
     public ServerStats Stats { get; } = new();
+
+    /// <summary>Error replies sent to clients, by code (INFO errorstats).</summary>
+    public ErrorStats ErrorStats { get; } = new();
     public ClientRegistry Clients { get; } = new();
     /// <summary>What the command reader accepts from an authenticated client (CONFIG SET proto-max-bulk-len swaps it).</summary>
     public RespLimits Limits

@@ -30,6 +30,7 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
             Authenticated = !server.RequiresPassword,
         };
         session.Abort = connection.Abort;
+        session.Writer.OnError = server.ErrorStats.Record;
         server.Clients.Add(session);
         Interlocked.Increment(ref server.Stats.TotalConnections);
         // On shutdown Kestrel asks connections to close: end the read loop instead of waiting for the client.
