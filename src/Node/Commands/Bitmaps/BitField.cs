@@ -73,10 +73,20 @@ public static class BitField
     }
 
     /// <summary>
-    /// What SET asks to store: the value itself when signed; for unsigned fields Redis takes the
-    /// 64-bit pattern, so a negative value counts as too large (SAT gives the maximum, not 0).
+    /// What SET asks to store, as Redis judges it. Unsigned fields take the value's 64-bit pattern, so
+    /// a negative value counts as too large (SAT gives the maximum, not 0). Signed fields narrower than
+    /// 64 bits: Redis first asks whether "max - value" (in wrapping 64-bit arithmetic) is negative, so
+    /// a value at or below max - 2^63 counts as too large as well (for i63 that is every value below
+    /// the minimum). Such a value is moved up by 2^64: the same low bits for WRAP, above the maximum
+    /// for SAT and FAIL.
     /// </summary>
-    public static Int128 SetTarget(long value, bool signed) => signed ? value : (ulong)value;
+    public static Int128 SetTarget(long value, bool signed, int bits)
+    {
+        if (!signed) return (ulong)value;
+        if (bits == 64) return value;
+        var max = ((Int128)1 << (bits - 1)) - 1;
+        return max - value >= (Int128)1 << 63 ? value + ((Int128)1 << 64) : value;
+    }
 
     private static ulong Mask(int bits) => bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
 }

@@ -127,7 +127,7 @@ public static partial class BitmapCommands
                 ctx.Reply.WriteInteger(old);
                 continue;
             }
-            var wanted = op.Kind == FieldOpKind.IncrBy ? (Int128)old + op.Value : BitField.SetTarget(op.Value, op.Signed);
+            var wanted = op.Kind == FieldOpKind.IncrBy ? (Int128)old + op.Value : BitField.SetTarget(op.Value, op.Signed, op.Bits);
             if (!BitField.TryFit(wanted, op.Signed, op.Bits, op.Mode, out var stored))
             {
                 ctx.Reply.WriteNull();
