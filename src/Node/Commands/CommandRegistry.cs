@@ -17,6 +17,7 @@ public static class CommandRegistry
         Hashes.HashCommands.Register(t);
         Sets.SetCommands.Register(t);
         Lists.ListCommands.Register(t);
+        Bitmaps.BitmapCommands.Register(t);
         return t;
     }
 }

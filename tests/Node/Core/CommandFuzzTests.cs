@@ -59,6 +59,8 @@ public class CommandFuzzTests(NodeFixture node) : IClassFixture<NodeFixture>
         "STORE", "ASYNC", "SYNC", "ID", "ADDR", "LADDR", "USER", "SKIPME", "NOVALUE", "REPLACE", "DB", "ABSTTL",
         "IDLETIME", "FREQ", "WITHVALUES", "HELP", "NOSAVE", "SAVE", "ON", "OFF", "YES", "NO", "ALL", "string",
         "list", "hash", "set", "zset", "none",
+        "BIT", "BYTE", "AND", "OR", "XOR", "NOT", "SET", "INCRBY", "OVERFLOW", "WRAP", "SAT", "FAIL",
+        "u8", "i64", "u63", "i1", "u1", "#1", "#-1", "#9223372036854775807",
     ];
 
     [Fact]
