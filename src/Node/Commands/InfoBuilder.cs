@@ -114,14 +114,20 @@ public static class InfoBuilder
             case "stats":
                 F("total_connections_received", Interlocked.Read(ref s.Stats.TotalConnections));
                 F("total_commands_processed", s.TotalCommands);
-                F("instantaneous_ops_per_sec", 0);
+                F("total_net_input_bytes", s.NetInputBytes);
+                F("total_net_output_bytes", s.NetOutputBytes);
+                F("instantaneous_ops_per_sec", s.Metrics.OpsPerSecond);
+                F("instantaneous_input_kbps", s.Metrics.InputKbps.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+                F("instantaneous_output_kbps", s.Metrics.OutputKbps.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
                 F("rejected_connections", Interlocked.Read(ref s.Stats.RejectedConnections));
                 F("expired_keys", Interlocked.Read(ref s.Stats.ExpiredKeys));
                 F("expire_cycle_count", Interlocked.Read(ref s.Stats.ExpiredCycles));
                 F("evicted_keys", 0);
                 F("evicted_clients", Interlocked.Read(ref s.Stats.EvictedClients));
-                F("pubsub_channels", 0);
-                F("pubsub_patterns", 0);
+                var hub = s.Get<Messaging.PubSubHub>();
+                F("pubsub_channels", hub?.ChannelCount ?? 0);
+                F("pubsub_patterns", hub?.PatternCount ?? 0);
+                F("pubsubshard_channels", hub?.ShardChannelCount ?? 0);
                 F("total_error_replies", s.ErrorStats.Total);
                 F("total_protocol_errors", Interlocked.Read(ref s.Stats.ProtocolErrors));
                 F("command_faults", Interlocked.Read(ref s.Stats.CommandFaults));
@@ -152,7 +158,7 @@ public static class InfoBuilder
             case "keyspace":
             {
                 var keys = s.Keyspace.Count;
-                if (keys > 0) F("db0", $"keys={keys},expires={s.Keyspace.ExpiresCount},avg_ttl=0");
+                if (keys > 0) F("db0", $"keys={keys},expires={s.Keyspace.ExpiresCount},avg_ttl={s.Keyspace.AverageTtlMs}");
                 break;
             }
             case "cluster":

@@ -17,6 +17,8 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
     ILoggerFactory loggers, ILogger<NodeLifetimeService> logger) : IHostedService
 {
     private ActiveExpiryCycle? _expiry;
+    private readonly CancellationTokenSource _stopMetrics = new();
+    private Task? _metrics;
     private ClusterService? _cluster;
     private Task? _clusterStart;
 
@@ -25,6 +27,7 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
         server.RequestShutdown = lifetime.StopApplication;
         _expiry = new ActiveExpiryCycle(server);
         _expiry.Start();
+        _metrics = server.Metrics.RunAsync(server, _stopMetrics.Token);
         lifetime.ApplicationStarted.Register(() => _clusterStart = StartClusterAsync());
         return Task.CompletedTask;
     }
@@ -62,6 +65,8 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
             await _cluster.DisposeAsync();
         }
         if (_expiry is not null) await _expiry.DisposeAsync();
+        await _stopMetrics.CancelAsync();
+        if (_metrics is not null) await _metrics;
         LogStopped(logger);
     }
 

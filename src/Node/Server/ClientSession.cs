@@ -43,6 +43,8 @@ public sealed class ClientSession
     public bool Asking { get; set; }
     public string LastCommandName { get; set; } = "NULL";
     public long CommandsProcessed;
+    /// <summary>Bytes of commands read from this client (INFO total_net_input_bytes).</summary>
+    public long NetInput;
 
     /// <summary>Closes the transport at once (CLIENT KILL, output buffer limits).</summary>
     public Action? Abort { get; set; }

@@ -110,6 +110,31 @@ public sealed partial class NodeServer
     [LoggerMessage(Level = LogLevel.Error, Message = "command '{Command}' of client {Id} failed inside the server; the client got an error and the node goes on")]
     private static partial void LogCommandFault(ILogger logger, Exception ex, string command, long id);
 
+    /// <summary>INFO's instantaneous rates, sampled by the node's lifetime service.</summary>
+    public InstantaneousMetrics Metrics { get; } = new();
+
+    /// <summary>Bytes of commands read from clients, closed ones included.</summary>
+    public long NetInputBytes
+    {
+        get
+        {
+            var n = Interlocked.Read(ref Stats.NetInputBytes);
+            foreach (var c in Clients.All) n += Volatile.Read(ref c.NetInput);
+            return n;
+        }
+    }
+
+    /// <summary>Bytes of replies and pushes written to clients, closed ones included.</summary>
+    public long NetOutputBytes
+    {
+        get
+        {
+            var n = Interlocked.Read(ref Stats.NetOutputBytes);
+            foreach (var c in Clients.All) n += c.Writer.Position;
+            return n;
+        }
+    }
+
     public long TotalCommands
     {
         get

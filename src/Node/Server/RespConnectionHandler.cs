@@ -59,6 +59,8 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
             Commands.TransactionCommands.UnwatchAll(session);
             server.Clients.Remove(session);
             Interlocked.Add(ref server.Stats.CommandsOfClosedClients, session.CommandsProcessed);
+            Interlocked.Add(ref server.Stats.NetInputBytes, session.NetInput);
+            Interlocked.Add(ref server.Stats.NetOutputBytes, session.Writer.Position);
             server.OnClientClosed?.Invoke(session);
         }
     }
@@ -141,6 +143,7 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
             session.Writer.Commit();
         }
         session.LastInteraction = server.Clock.GetUtcNow();
+        Volatile.Write(ref session.NetInput, session.NetInput + reader.Consumed);
         return reader.Position;
     }
 

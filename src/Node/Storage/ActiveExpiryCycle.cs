@@ -43,26 +43,34 @@ public sealed class ActiveExpiryCycle : IAsyncDisposable
         var deleted = 0;
         var batch = new List<byte[]>();
         var slots = _server.Keyspace.Slots;
+        var ttl = new TtlSample();
         for (var visited = 0; visited < slots.Count; visited++)
         {
             var slot = slots[_cursor];
             _cursor = (_cursor + 1) % slots.Count;
             if (!slot.HasExpiries) continue;
-            deleted += ExpireSlot(ctx, slot, batch);
+            deleted += ExpireSlot(ctx, slot, batch, ref ttl);
             if (_server.Clock.GetElapsedTime(started) > budget) break;
         }
+        _server.Keyspace.UpdateAverageTtl(ttl);
         Interlocked.Increment(ref _server.Stats.ExpiredCycles);
         return deleted;
     }
 
-    private int ExpireSlot(InternalExecutor ctx, SlotStore slot, List<byte[]> batch) =>
-        ctx.WithSlot(slot.Slot, c =>
+    private int ExpireSlot(InternalExecutor ctx, SlotStore slot, List<byte[]> batch, ref TtlSample ttl)
+    {
+        var sample = new TtlSample();
+        var n = ctx.WithSlot(slot.Slot, c =>
         {
             batch.Clear();
-            slot.CollectExpired(c.NowMs, batch, 1000);
+            slot.CollectExpired(c.NowMs, batch, 1000, ref sample);
             foreach (var k in batch) c.ExpireKey(k);
             return batch.Count;
         }, skipIfPaused: true); // a sealed slot must not change; its new owner expires the keys
+        ttl.SumMs += sample.SumMs;
+        ttl.Count += sample.Count;
+        return n;
+    }
 
     public async ValueTask DisposeAsync()
     {

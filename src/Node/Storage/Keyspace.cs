@@ -27,6 +27,27 @@ public sealed class Keyspace
         }
     }
 
+    private long _averageTtlMs;
+
+    /// <summary>
+    /// Estimated mean remaining TTL of keys with one, in ms (INFO keyspace avg_ttl): as Redis does, a
+    /// moving average of what the active expiry passes see; 0 when no key has a TTL.
+    /// </summary>
+    public long AverageTtlMs => Volatile.Read(ref _averageTtlMs);
+
+    /// <summary>Folds one active expiry pass's sample into <see cref="AverageTtlMs"/> (one caller at a time).</summary>
+    public void UpdateAverageTtl(TtlSample sample)
+    {
+        if (sample.Count == 0)
+        {
+            if (ExpiresCount == 0) Volatile.Write(ref _averageTtlMs, 0);
+            return;
+        }
+        var current = Volatile.Read(ref _averageTtlMs);
+        var mean = sample.SumMs / sample.Count;
+        Volatile.Write(ref _averageTtlMs, current == 0 ? mean : current / 50 * 49 + mean / 50);
+    }
+
     public long ExpiresCount
     {
         get

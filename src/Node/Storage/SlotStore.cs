@@ -96,14 +96,22 @@ public sealed class SlotStore
     public IEnumerable<KeyValuePair<byte[], long>> Expiries =>
         _expires ?? (IEnumerable<KeyValuePair<byte[], long>>)Array.Empty<KeyValuePair<byte[], long>>();
 
-    /// <summary>Copies up to <paramref name="max"/> keys that expire at or before <paramref name="nowMs"/>.</summary>
-    public int CollectExpired(long nowMs, List<byte[]> into, int max)
+    /// <summary>
+    /// Copies up to <paramref name="max"/> keys that expire at or before <paramref name="nowMs"/>, and
+    /// adds the remaining TTLs of the live keys it passed to <paramref name="ttl"/> (INFO's avg_ttl estimate).
+    /// </summary>
+    public int CollectExpired(long nowMs, List<byte[]> into, int max, ref TtlSample ttl)
     {
         if (_expires is null) return 0;
         var n = 0;
         foreach (var (k, at) in _expires)
         {
-            if (at > nowMs) continue;
+            if (at > nowMs)
+            {
+                ttl.SumMs += at - nowMs;
+                ttl.Count++;
+                continue;
+            }
             into.Add(k);
             if (++n >= max) break;
         }
@@ -124,4 +132,11 @@ public sealed class SlotStore
         _data = null;
         _expires = null;
     }
+}
+
+/// <summary>Remaining TTLs seen by one active expiry pass.</summary>
+public struct TtlSample
+{
+    public long SumMs;
+    public long Count;
 }
