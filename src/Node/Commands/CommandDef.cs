@@ -24,10 +24,14 @@ public enum CommandFlags
     MayReplicate = 1 << 12,
     NoMulti = 1 << 13,
     AllowBusy = 1 << 14,
+    /// <summary>Not written to the SLOWLOG (EXEC: its commands are, one by one).</summary>
+    SkipSlowlog = 1 << 15,
     /// <summary>Runs even while the client is in MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).</summary>
     TxControl = 1 << 20,
     /// <summary>Allowed in RESP2 subscriber mode.</summary>
     SubscriberOk = 1 << 21,
+    /// <summary>Its arguments are secrets: SLOWLOG shows "(redacted)" (AUTH, HELLO).</summary>
+    RedactArgs = 1 << 22,
 }
 
 /// <summary>

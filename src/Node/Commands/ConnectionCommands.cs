@@ -11,8 +11,8 @@ public static partial class ConnectionCommands
 
     public static void Register(CommandTable t)
     {
-        t.Add("hello", -1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, Hello, "connection", "fast", "connection");
-        t.Add("auth", -2, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, Auth, "connection", "fast", "connection");
+        t.Add("hello", -1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy | RedactArgs, 0, 0, 0, Hello, "connection", "fast", "connection");
+        t.Add("auth", -2, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy | RedactArgs, 0, 0, 0, Auth, "connection", "fast", "connection");
         t.Add("ping", -1, Fast | SubscriberOk, 0, 0, 0, Ping, "connection", "fast", "connection");
         t.Add("echo", 2, Fast, 0, 0, 0, ctx => ctx.Reply.WriteBulk(ctx.Args[1]), "connection", "fast", "connection");
         t.Add("select", 2, Loading | Stale | Fast, 0, 0, 0, Select, "connection", "fast", "connection");

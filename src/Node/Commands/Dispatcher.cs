@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using QuorumCache.Cluster.Slots;
 using QuorumCache.Node.Server;
 using QuorumCache.Resp;
@@ -265,10 +266,22 @@ public sealed class Dispatcher
         // A command that blocked is counted when it is served (or times out), as Redis counts it.
         if (ctx.Session.PendingBlock is Server.Blocking.BlockedClient && !ctx.ServingBlocked) return;
         var stats = def.StatsFor(ctx.Args);
+        var ticks = Stopwatch.GetTimestamp() - started;
         Interlocked.Increment(ref stats.Calls);
-        Interlocked.Add(ref stats.Ticks, Stopwatch.GetTimestamp() - started);
+        Interlocked.Add(ref stats.Ticks, ticks);
+        var slower = ctx.Server.Options.SlowlogLogSlowerThan;
+        if (slower >= 0 && ticks * 1_000_000 / Stopwatch.Frequency >= slower && (def.Flags & CommandFlags.SkipSlowlog) == 0)
+            LogSlow(ctx, def, ticks);
         // Failed: the reply itself is an error (EXEC's array of results is not, whatever it holds).
         if (reply.LastErrorAt == mark) Interlocked.Increment(ref stats.Failed);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LogSlow(CommandContext ctx, CommandDef def, long ticks)
+    {
+        var server = ctx.Server;
+        server.SlowLog.Add(ctx.Args, ticks * 1_000_000 / Stopwatch.Frequency, server.Clock.GetUtcNow().ToUnixTimeSeconds(),
+            ctx.Session, server.Options.SlowlogMaxLen, redact: (def.Flags & CommandFlags.RedactArgs) != 0);
     }
 
     internal void EndSlotBatch(CommandContext ctx, int slot)

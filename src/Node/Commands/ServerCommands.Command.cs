@@ -14,7 +14,7 @@ public static partial class ServerCommands
     private static readonly (CommandFlags Flag, string Name)[] FlagNames =
     [
         (Write, "write"), (ReadOnly, "readonly"), (DenyOom, "denyoom"), (Admin, "admin"), (PubSub, "pubsub"),
-        (NoScript, "noscript"), (Blocking, "blocking"), (Loading, "loading"), (Stale, "stale"), (SkipMonitor, "skip_monitor"),
+        (NoScript, "noscript"), (Blocking, "blocking"), (Loading, "loading"), (Stale, "stale"), (SkipMonitor, "skip_monitor"), (SkipSlowlog, "skip_slowlog"),
         (Fast, "fast"), (NoAuth, "no_auth"), (MayReplicate, "may_replicate"), (NoMulti, "no_multi"), (AllowBusy, "allow_busy"),
     ];
 

@@ -23,6 +23,8 @@ public static partial class ServerCommands
         new("proto-max-bulk-len", o => o.ProtoMaxBulkLen.ToString(), (o, v) => SetLong(v, 1024 * 1024, long.MaxValue, x => o.ProtoMaxBulkLen = x)),
         new("timeout", o => o.IdleTimeoutSeconds.ToString(), (o, v) => SetInt(v, 0, int.MaxValue, x => o.IdleTimeoutSeconds = x)),
         new("hz", o => o.Hz.ToString(), (o, v) => SetInt(v, 1, 500, x => o.Hz = x)),
+        new("slowlog-log-slower-than", o => o.SlowlogLogSlowerThan.ToString(), (o, v) => SetLong(v, long.MinValue, long.MaxValue, x => o.SlowlogLogSlowerThan = x)),
+        new("slowlog-max-len", o => o.SlowlogMaxLen.ToString(), (o, v) => SetInt(v, 0, int.MaxValue, x => o.SlowlogMaxLen = x)),
         new("active-expire-effort", o => o.ActiveExpireEffort.ToString(), (o, v) => SetInt(v, 1, 10, x => o.ActiveExpireEffort = x)),
         new("notify-keyspace-events", o => KeyspaceEventsText.Format(o.NotifyKeyspaceEvents), (o, v) =>
             KeyspaceEventsText.TryParse(v, out var f) ? Apply(() => o.NotifyKeyspaceEvents = f) : "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."),

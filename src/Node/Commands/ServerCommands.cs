@@ -20,6 +20,7 @@ public static partial class ServerCommands
         });
         RegisterConfig(t);
         RegisterCommand(t);
+        RegisterSlowLog(t);
     }
 
     private static void Time(CommandContext ctx)

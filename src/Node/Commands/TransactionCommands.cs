@@ -13,7 +13,7 @@ public static class TransactionCommands
     public static void Register(CommandTable t)
     {
         t.Add("multi", 1, NoScript | Loading | Stale | Fast | TxControl | AllowBusy, 0, 0, 0, Multi, "transactions", "transaction", "fast");
-        t.Add("exec", 1, NoScript | Loading | Stale | SkipMonitor | TxControl, 0, 0, 0, Exec, "transactions", "transaction", "slow");
+        t.Add("exec", 1, NoScript | Loading | Stale | SkipMonitor | SkipSlowlog | TxControl, 0, 0, 0, Exec, "transactions", "transaction", "slow");
         t.Add("discard", 1, NoScript | Loading | Stale | Fast | TxControl | AllowBusy, 0, 0, 0, Discard, "transactions", "transaction", "fast");
         t.Add("watch", -2, NoScript | Loading | Stale | Fast | TxControl | AllowBusy, 1, -1, 1, Watch, "transactions", "transaction", "fast");
         t.Add("unwatch", 1, NoScript | Loading | Stale | Fast | AllowBusy, 0, 0, 0, Unwatch, "transactions", "transaction", "fast");

@@ -28,6 +28,11 @@ public sealed class NodeOptions
     public Storage.Types.EncodingLimits EncodingLimits() =>
         new() { ZSetMaxListpackEntries = ZSetMaxListpackEntries, ZSetMaxListpackValue = ZSetMaxListpackValue };
 
+    /// <summary>SLOWLOG: handlers running at least this many microseconds are logged (negative: none, 0: all).</summary>
+    public long SlowlogLogSlowerThan { get; set; } = 10_000;
+    /// <summary>SLOWLOG: entries kept.</summary>
+    public int SlowlogMaxLen { get; set; } = 128;
+
     /// <summary>Run socket completions (and so whole commands) on the socket engine threads.</summary>
     public bool InlineSocketCompletions { get; set; } = true;
     /// <summary>Size of the blocks sockets read into and replies are written into.</summary>

@@ -28,6 +28,8 @@ public static class NodeOptionsLoader
             ProtoMaxBulkLen = c.GetSize(n + "proto-max-bulk-len"),
             IdleTimeoutSeconds = (int)c.GetDuration(n + "timeout").TotalSeconds,
             Hz = c.GetInt(n + "hz", 1, 500),
+            SlowlogLogSlowerThan = c.GetLong(n + "slowlog-log-slower-than"),
+            SlowlogMaxLen = c.GetInt(n + "slowlog-max-len", 0, int.MaxValue),
             ActiveExpireEffort = c.GetInt(n + "active-expire-effort", 1, 10),
             NotifyKeyspaceEvents = ParseNotify(c.GetString(n + "notify-keyspace-events")),
             ZSetMaxListpackEntries = c.GetInt(n + "encoding.zset-max-listpack-entries", 0, int.MaxValue),

@@ -110,6 +110,9 @@ public sealed partial class NodeServer
     [LoggerMessage(Level = LogLevel.Error, Message = "command '{Command}' of client {Id} failed inside the server; the client got an error and the node goes on")]
     private static partial void LogCommandFault(ILogger logger, Exception ex, string command, long id);
 
+    /// <summary>SLOWLOG entries.</summary>
+    public SlowLog SlowLog { get; } = new();
+
     /// <summary>INFO's instantaneous rates, sampled by the node's lifetime service.</summary>
     public InstantaneousMetrics Metrics { get; } = new();
 
