@@ -251,6 +251,7 @@ public sealed class Dispatcher
     private static void Invoke(CommandContext ctx, CommandDef def)
     {
         var reply = ctx.Reply;
+        var args = ctx.Args; // EXEC points ctx.Args at each queued command in turn
         var mark = reply.Position;
         var started = Stopwatch.GetTimestamp();
         try
@@ -263,24 +264,40 @@ public sealed class Dispatcher
             if (reply.Position == mark) reply.WriteError(Errors.InternalError(def.Name));
             else ctx.Session.CloseRequested = true;
         }
+        if (!ctx.ServingBlocked && (def.Flags & CommandFlags.Admin) == 0) Monitor(ctx, def, args);
         // A command that blocked is counted when it is served (or times out), as Redis counts it.
         if (ctx.Session.PendingBlock is Server.Blocking.BlockedClient && !ctx.ServingBlocked) return;
-        var stats = def.StatsFor(ctx.Args);
+        var stats = def.StatsFor(args);
         var ticks = Stopwatch.GetTimestamp() - started;
         Interlocked.Increment(ref stats.Calls);
         Interlocked.Add(ref stats.Ticks, ticks);
         var slower = ctx.Server.Options.SlowlogLogSlowerThan;
         if (slower >= 0 && ticks * 1_000_000 / Stopwatch.Frequency >= slower && (def.Flags & CommandFlags.SkipSlowlog) == 0)
-            LogSlow(ctx, def, ticks);
+            LogSlow(ctx, def, args, ticks);
         // Failed: the reply itself is an error (EXEC's array of results is not, whatever it holds).
         if (reply.LastErrorAt == mark) Interlocked.Increment(ref stats.Failed);
     }
 
+    /// <summary>
+    /// MONITOR sees every command that ran (admin commands excepted, as in Redis), after it ran: the
+    /// commands of an EXEC come before the EXEC, a blocking command shows once, when it is called.
+    /// </summary>
+    private static void Monitor(CommandContext ctx, CommandDef def, CommandBuffer args)
+    {
+        var dispatcher = ctx.Server.Dispatcher;
+        var hub = dispatcher._hub ??= ctx.Server.Get<Messaging.PubSubHub>();
+        if (hub is not { HasMonitors: true }) return;
+        if ((def.Flags & CommandFlags.RedactArgs) != 0) hub.FeedMonitorsRedacted(ctx.Session, args);
+        else hub.FeedMonitors(ctx.Session, args);
+    }
+
+    private Messaging.PubSubHub? _hub;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LogSlow(CommandContext ctx, CommandDef def, long ticks)
+    private static void LogSlow(CommandContext ctx, CommandDef def, CommandBuffer args, long ticks)
     {
         var server = ctx.Server;
-        server.SlowLog.Add(ctx.Args, ticks * 1_000_000 / Stopwatch.Frequency, server.Clock.GetUtcNow().ToUnixTimeSeconds(),
+        server.SlowLog.Add(args, ticks * 1_000_000 / Stopwatch.Frequency, server.Clock.GetUtcNow().ToUnixTimeSeconds(),
             ctx.Session, server.Options.SlowlogMaxLen, redact: (def.Flags & CommandFlags.RedactArgs) != 0);
     }
 

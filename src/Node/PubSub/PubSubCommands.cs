@@ -16,6 +16,7 @@ public static partial class PubSubCommands
     public static void Register(CommandTable t)
     {
         const CommandFlags sub = PubSub | NoScript | Loading | Stale | SubscriberOk;
+        t.Add("monitor", 1, Admin | NoScript | Loading | Stale, 0, 0, 0, Monitor, "server", "admin", "slow", "dangerous");
         t.Add("subscribe", -2, sub, 0, 0, 0, ctx => Subscribe(ctx, SubscriptionKind.Channel), "pubsub", "pubsub", "slow");
         t.Add("psubscribe", -2, sub, 0, 0, 0, ctx => Subscribe(ctx, SubscriptionKind.Pattern), "pubsub", "pubsub", "slow");
         t.Add("ssubscribe", -2, sub, 1, -1, 1, ctx => Subscribe(ctx, SubscriptionKind.Shard), "pubsub", "pubsub", "slow");
@@ -98,5 +99,17 @@ public static partial class PubSubCommands
             hub.DeliverToSelf(ctx.Session, self, ctx.InExec);
             self.Clear();
         }
+    }
+
+    /// <summary>MONITOR: this connection receives a line for every command the node runs, until RESET or close.</summary>
+    private static void Monitor(CommandContext ctx)
+    {
+        if (ctx.Server.Get<PubSubHub>() is not { } hub)
+        {
+            ctx.Reply.WriteError("ERR MONITOR is not available on this node");
+            return;
+        }
+        hub.AddMonitor(ctx.Session);
+        ctx.Reply.WriteOk();
     }
 }

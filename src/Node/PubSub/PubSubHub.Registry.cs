@@ -99,6 +99,7 @@ public sealed partial class PubSubHub
         try
         {
             sub = RemoveAllLocked(s);
+            RemoveMonitorLocked(_subscribers.GetValueOrDefault(s));
         }
         finally
         {
@@ -118,6 +119,7 @@ public sealed partial class PubSubHub
         try
         {
             sub = RemoveAllLocked(s);
+            RemoveMonitorLocked(_subscribers.GetValueOrDefault(s));
             _subscribers.Remove(s);
         }
         finally
