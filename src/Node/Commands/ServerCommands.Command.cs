@@ -1,3 +1,4 @@
+using System.Text;
 using static QuorumCache.Node.Commands.CommandFlags;
 
 namespace QuorumCache.Node.Commands;
@@ -36,7 +37,34 @@ public static partial class ServerCommands
         }
         if (a.Is(1, "list"u8))
         {
-            var names = table.All.Select(d => d.Name).ToList();
+            // Every command and subcommand ("config|get"), optionally filtered: FILTERBY MODULE name |
+            // ACLCAT category | PATTERN glob (matched without case against the full name).
+            Func<CommandDef, string, bool> keep = (_, _) => true;
+            if (a.Count == 5 && a.Is(2, "filterby"u8))
+            {
+                var value = a.GetString(4);
+                if (a.Is(3, "module"u8)) keep = (_, _) => false; // no modules here
+                else if (a.Is(3, "aclcat"u8)) keep = (d, _) => d.Categories.Contains(value, StringComparer.OrdinalIgnoreCase);
+                else if (a.Is(3, "pattern"u8))
+                {
+                    var pattern = a.ToArray(4);
+                    keep = (_, name) => Storage.GlobMatcher.IsMatch(pattern, Encoding.ASCII.GetBytes(name), noCase: true);
+                }
+                else keep = null!;
+            }
+            else if (a.Count != 2) keep = null!;
+            if (keep is null)
+            {
+                ctx.Reply.WriteError(Errors.Syntax);
+                return;
+            }
+            var names = new List<string>();
+            foreach (var d in table.All)
+            {
+                if (keep(d, d.Name)) names.Add(d.Name);
+                foreach (var sub in d.Subcommands)
+                    if (keep(d, d.Name + "|" + sub)) names.Add(d.Name + "|" + sub);
+            }
             ctx.Reply.WriteArrayHeader(names.Count);
             foreach (var n in names) ctx.Reply.WriteBulkString(n);
             return;
@@ -69,7 +97,12 @@ public static partial class ServerCommands
             }
             return;
         }
-        if (a.Is(1, "getkeys"u8) && a.Count >= 3)
+        if (a.Is(1, "getkeys"u8) && a.Count == 3)
+        {
+            ctx.Reply.WriteError(Errors.WrongArity("command|getkeys")); // the command needs an argument (Redis: arity -4)
+            return;
+        }
+        if (a.Is(1, "getkeys"u8) && a.Count >= 4)
         {
             var d = table.Find(a[2]);
             if (d is null)
