@@ -27,7 +27,7 @@ public sealed class NodeOptions
     public long ZSetMaxListpackEntries { get; set; } = 128;
     public long ZSetMaxListpackValue { get; set; } = 64;
     /// <summary>hash-max-listpack-entries / -value: a hash converts to a hash table past these.</summary>
-    public long HashMaxListpackEntries { get; set; } = 512;
+    public long HashMaxListpackEntries { get; set; } = 128;
     public long HashMaxListpackValue { get; set; } = 64;
     /// <summary>set-max-intset-entries, set-max-listpack-entries / -value (Redis 7.2's set encodings).</summary>
     public long SetMaxIntsetEntries { get; set; } = 512;

@@ -24,8 +24,8 @@ public sealed record EncodingLimits
     public int ZSetMaxListpackEntries { get; init; } = 128;
     public int ZSetMaxListpackValue { get; init; } = 64;
 
-    /// <summary>Redis's built-in default is 512 (its sample redis.conf says 128); redis-server without a file uses 512.</summary>
-    public int HashMaxListpackEntries { get; init; } = 512;
+    /// <summary>128 as in Redis's shipped redis.conf (redis-server without a file uses its built-in 512).</summary>
+    public int HashMaxListpackEntries { get; init; } = 128;
     public int HashMaxListpackValue { get; init; } = 64;
 
     public int SetMaxIntsetEntries { get; init; } = 512;
