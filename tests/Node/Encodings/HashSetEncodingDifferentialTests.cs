@@ -111,4 +111,77 @@ public class HashSetEncodingDifferentialTests(NodeFixture node, RedisServerFixtu
         await d.Same("OBJECT", "ENCODING", k + "b");
         await d.Same("HLEN", k + "b");
     });
+
+    private static string[] Numbers(int from, int count)
+    {
+        var a = new string[count];
+        for (var i = 0; i < count; i++) a[i] = (from + i).ToString();
+        return a;
+    }
+
+    [Fact]
+    public Task IntsetLimitIsCrossedByCount() => WithRedis70Sets(async d =>
+    {
+        var k = NodeFixture.Key("s");
+        await d.Same(["SADD", k, .. Numbers(0, 512)]);
+        await d.Same("OBJECT", "ENCODING", k);
+        await d.Same("SADD", k, "512");
+        await d.Same("OBJECT", "ENCODING", k);
+        await d.Same(["SADD", k + "a", .. Numbers(0, 6)]);
+        await d.Same("CONFIG", "SET", "set-max-intset-entries", "5");
+        await d.Same("CONFIG", "GET", "set-max-intset-entries");
+        await d.Same("OBJECT", "ENCODING", k + "a"); // untouched: still intset
+        await d.Same("SREM", k + "a", "0");
+        await d.Same("OBJECT", "ENCODING", k + "a"); // 5 members fit
+        await d.Same("SADD", k + "a", "0");
+        await d.Same("OBJECT", "ENCODING", k + "a");
+        await d.Same("SREM", k + "a", "0", "1", "2");
+        await d.Same("OBJECT", "ENCODING", k + "a"); // never back
+        await d.Same(["SADD", k + "b", .. Numbers(10, 5)]);
+        await d.Same("OBJECT", "ENCODING", k + "b");
+        await d.Same("SMEMBERS", k + "b");
+        await d.Same("SMOVE", k + "b", k + "c", "12");
+        await d.Same("OBJECT", "ENCODING", k + "c");
+        await d.Same("SUNIONSTORE", k + "u", k + "b", k + "c");
+        await d.Same("OBJECT", "ENCODING", k + "u");
+        await d.Same("SUNIONSTORE", k + "u", k + "b", k + "c", k + "a");
+        await d.Same("OBJECT", "ENCODING", k + "u");
+        await d.Same("SDIFFSTORE", k + "d", k + "b", k + "c");
+        await d.Same("OBJECT", "ENCODING", k + "d");
+        await d.Same("SMEMBERS", k + "d");
+        await d.Same("CONFIG", "SET", "set-max-intset-entries", "0");
+        await d.Same("SADD", k + "z", "1"); // 7.0: intset, then over the limit; 7.2 (listpack entries 0): hashtable
+        await d.Same("OBJECT", "ENCODING", k + "z");
+        await d.Same("SINTERSTORE", k + "i", k + "b", k + "b");
+        await d.Same("OBJECT", "ENCODING", k + "i");
+    });
+
+    /// <summary>Our set-max-listpack-entries 0 gives Redis 7.0's set rules (7.0 has no listpack sets).</summary>
+    private async Task WithRedis70Sets(Func<Differential, Task> body)
+    {
+        await using var ours = await node.ConnectAsync();
+        Reply.IsOk(await ours.ExecuteAsync("CONFIG", "SET", "set-max-listpack-entries", "0"));
+        try
+        {
+            await WithBoth(body);
+        }
+        finally
+        {
+            Reply.IsOk(await ours.ExecuteAsync("CONFIG", "SET", "set-max-listpack-entries", "128"));
+        }
+    }
+
+    [Fact]
+    public Task StringMembersFollowRedis70WithSetListpackEntriesZero() => WithRedis70Sets(async d =>
+    {
+        var k = NodeFixture.Key("s");
+        await d.Same("SADD", k, "a");
+        await d.Same("OBJECT", "ENCODING", k);
+        await d.Same("SADD", k + "i", "1", "2");
+        await d.Same("OBJECT", "ENCODING", k + "i");
+        await d.Same("SADD", k + "i", "x"); // a string member: intset -> hashtable
+        await d.Same("OBJECT", "ENCODING", k + "i");
+        await d.Same("SADD", k + "j", "1", "x");
+        await d.Same("OBJECT", "ENCODING", k + "j");
+    });
 }
