@@ -28,10 +28,21 @@ public static partial class ServerCommands
         new("active-expire-effort", o => o.ActiveExpireEffort.ToString(), (o, v) => SetInt(v, 1, 10, x => o.ActiveExpireEffort = x)),
         new("notify-keyspace-events", o => KeyspaceEventsText.Format(o.NotifyKeyspaceEvents), (o, v) =>
             KeyspaceEventsText.TryParse(v, out var f) ? Apply(() => o.NotifyKeyspaceEvents = f) : "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."),
-        new("zset-max-listpack-entries", o => o.ZSetMaxListpackEntries.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackEntries = Clamp(x))),
-        new("zset-max-ziplist-entries", o => o.ZSetMaxListpackEntries.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackEntries = Clamp(x))),
-        new("zset-max-listpack-value", o => o.ZSetMaxListpackValue.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackValue = Clamp(x))),
-        new("zset-max-ziplist-value", o => o.ZSetMaxListpackValue.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackValue = Clamp(x))),
+        // Encoding thresholds: each Redis 7.0 name and its old "ziplist" alias share one value.
+        Count("zset-max-listpack-entries", o => o.ZSetMaxListpackEntries, (o, x) => o.ZSetMaxListpackEntries = x),
+        Count("zset-max-ziplist-entries", o => o.ZSetMaxListpackEntries, (o, x) => o.ZSetMaxListpackEntries = x),
+        Bytes("zset-max-listpack-value", o => o.ZSetMaxListpackValue, (o, x) => o.ZSetMaxListpackValue = x),
+        Bytes("zset-max-ziplist-value", o => o.ZSetMaxListpackValue, (o, x) => o.ZSetMaxListpackValue = x),
+        Count("hash-max-listpack-entries", o => o.HashMaxListpackEntries, (o, x) => o.HashMaxListpackEntries = x),
+        Count("hash-max-ziplist-entries", o => o.HashMaxListpackEntries, (o, x) => o.HashMaxListpackEntries = x),
+        Bytes("hash-max-listpack-value", o => o.HashMaxListpackValue, (o, x) => o.HashMaxListpackValue = x),
+        Bytes("hash-max-ziplist-value", o => o.HashMaxListpackValue, (o, x) => o.HashMaxListpackValue = x),
+        Count("set-max-intset-entries", o => o.SetMaxIntsetEntries, (o, x) => o.SetMaxIntsetEntries = x),
+        Count("set-max-listpack-entries", o => o.SetMaxListpackEntries, (o, x) => o.SetMaxListpackEntries = x), // Redis 7.2
+        Bytes("set-max-listpack-value", o => o.SetMaxListpackValue, (o, x) => o.SetMaxListpackValue = x),       // Redis 7.2
+        new("list-max-listpack-size", o => o.ListMaxListpackSize.ToString(), (o, v) => SetInt(v, int.MinValue, int.MaxValue, x => o.ListMaxListpackSize = x)),
+        new("list-max-ziplist-size", o => o.ListMaxListpackSize.ToString(), (o, v) => SetInt(v, int.MinValue, int.MaxValue, x => o.ListMaxListpackSize = x)),
+        new("list-compress-depth", o => o.ListCompressDepth.ToString(), (o, v) => SetInt(v, 0, int.MaxValue, x => o.ListCompressDepth = x)),
         new("maxmemory", _ => "0", null),
         new("maxmemory-policy", _ => "noeviction", null),
         new("appendonly", _ => "no", null),
@@ -40,12 +51,18 @@ public static partial class ServerCommands
     ];
 
     private static string? SetInt(string v, int min, int max, Action<int> apply) =>
-        int.TryParse(v, out var x) && x >= min && x <= max ? Apply(() => apply(x)) : $"argument must be between {min} and {max} inclusive";
+        ConfigValues.Integer(v, min, max, out var x) ?? Apply(() => apply((int)x));
 
     private static string? SetLong(string v, long min, long max, Action<long> apply) =>
-        long.TryParse(v, out var x) && x >= min && x <= max ? Apply(() => apply(x)) : $"argument must be between {min} and {max} inclusive";
+        ConfigValues.Integer(v, min, max, out var x) ?? Apply(() => apply(x));
 
-    private static int Clamp(long x) => (int)Math.Min(x, int.MaxValue);
+    /// <summary>A count setting of 0..LLONG_MAX (Redis's size_t integer configs).</summary>
+    private static Setting Count(string name, Func<NodeOptions, long> get, Action<NodeOptions, long> set) =>
+        new(name, o => get(o).ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => set(o, x)));
+
+    /// <summary>A byte-size setting of 0..LLONG_MAX written as a memory value ("64", "1kb").</summary>
+    private static Setting Bytes(string name, Func<NodeOptions, long> get, Action<NodeOptions, long> set) =>
+        new(name, o => get(o).ToString(), (o, v) => ConfigValues.Memory(v, long.MaxValue, out var x) ?? Apply(() => set(o, x)));
 
     private static string? Apply(Action a)
     {
@@ -99,13 +116,16 @@ public static partial class ServerCommands
                 }
                 changes.Add((s, a.GetString(i + 1)));
             }
-            foreach (var (s, v) in changes)
+            // All or nothing, as in Redis 7.0: on a bad value, the settings applied before it go back.
+            var before = new string[changes.Count];
+            for (var i = 0; i < changes.Count; i++) before[i] = changes[i].S.Get(o);
+            for (var i = 0; i < changes.Count; i++)
             {
+                var (s, v) = changes[i];
                 var err = s.Set!(o, v);
                 if (err is not null)
                 {
-                    ctx.Server.SetNotifyFlags(o.NotifyKeyspaceEvents); // settings applied before this one stay applied
-                    ctx.Server.Encoding = o.EncodingLimits();
+                    for (var j = i - 1; j >= 0; j--) changes[j].S.Set!(o, before[j]);
                     ctx.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{s.Name}') - {err}");
                     return;
                 }

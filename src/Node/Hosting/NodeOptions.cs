@@ -21,12 +21,34 @@ public sealed class NodeOptions
     public int PubSubOutputSoftSeconds { get; set; } = 60;
     /// <summary>notify-keyspace-events at start (CONFIG SET changes the server's copy).</summary>
     public Notifications.KeyspaceEvents NotifyKeyspaceEvents { get; set; }
+    // Encoding thresholds (hocon node.encoding; CONFIG SET changes them). Kept as set, so CONFIG GET
+    // reports them exactly; EncodingLimits() clamps them to what the types use.
     /// <summary>zset-max-listpack-entries / -value: a sorted set converts to a skip list past these.</summary>
-    public int ZSetMaxListpackEntries { get; set; } = 128;
-    public int ZSetMaxListpackValue { get; set; } = 64;
+    public long ZSetMaxListpackEntries { get; set; } = 128;
+    public long ZSetMaxListpackValue { get; set; } = 64;
+    /// <summary>hash-max-listpack-entries / -value: a hash converts to a hash table past these.</summary>
+    public long HashMaxListpackEntries { get; set; } = 128;
+    public long HashMaxListpackValue { get; set; } = 64;
+    /// <summary>set-max-intset-entries, set-max-listpack-entries / -value (Redis 7.2's set encodings).</summary>
+    public long SetMaxIntsetEntries { get; set; } = 512;
+    public long SetMaxListpackEntries { get; set; } = 128;
+    public long SetMaxListpackValue { get; set; } = 64;
+    /// <summary>list-max-listpack-size: negative = 4/8/16/32/64 KB for -1..-5, positive = entries.</summary>
+    public int ListMaxListpackSize { get; set; } = -2;
+    /// <summary>list-compress-depth: accepted and reported; lists are not compressed.</summary>
+    public int ListCompressDepth { get; set; }
 
-    public Storage.Types.EncodingLimits EncodingLimits() =>
-        new() { ZSetMaxListpackEntries = ZSetMaxListpackEntries, ZSetMaxListpackValue = ZSetMaxListpackValue };
+    public Storage.Types.EncodingLimits EncodingLimits() => new()
+    {
+        ZSetMaxListpackEntries = Storage.Types.EncodingLimits.Clamp(ZSetMaxListpackEntries),
+        ZSetMaxListpackValue = Storage.Types.EncodingLimits.Clamp(ZSetMaxListpackValue),
+        HashMaxListpackEntries = Storage.Types.EncodingLimits.Clamp(HashMaxListpackEntries),
+        HashMaxListpackValue = Storage.Types.EncodingLimits.Clamp(HashMaxListpackValue),
+        SetMaxIntsetEntries = Storage.Types.EncodingLimits.Clamp(SetMaxIntsetEntries),
+        SetMaxListpackEntries = Storage.Types.EncodingLimits.Clamp(SetMaxListpackEntries),
+        SetMaxListpackValue = Storage.Types.EncodingLimits.Clamp(SetMaxListpackValue),
+        ListMaxListpackSize = ListMaxListpackSize,
+    };
 
     /// <summary>SLOWLOG: handlers running at least this many microseconds are logged (negative: none, 0: all).</summary>
     public long SlowlogLogSlowerThan { get; set; } = 10_000;

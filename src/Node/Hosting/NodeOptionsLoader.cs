@@ -16,7 +16,7 @@ public static class NodeOptionsLoader
         var parsed = NodeCommandLine.Parse(args);
         if (parsed.ShowHelp) throw new HelpRequestedException(NodeCommandLine.Usage);
         var c = NodeConfigLoader.Load(DefaultsPath, parsed, environment);
-        const string n = "quorumcache.node.", p = "quorumcache.pubsub.", cl = "quorumcache.cluster.";
+        const string n = "quorumcache.node.", p = "quorumcache.pubsub.", cl = "quorumcache.cluster.", e = n + "encoding.";
         var o = new NodeOptions
         {
             Bind = c.GetString(n + "bind"),
@@ -32,8 +32,15 @@ public static class NodeOptionsLoader
             SlowlogMaxLen = c.GetInt(n + "slowlog-max-len", 0, int.MaxValue),
             ActiveExpireEffort = c.GetInt(n + "active-expire-effort", 1, 10),
             NotifyKeyspaceEvents = ParseNotify(c.GetString(n + "notify-keyspace-events")),
-            ZSetMaxListpackEntries = c.GetInt(n + "encoding.zset-max-listpack-entries", 0, int.MaxValue),
-            ZSetMaxListpackValue = c.GetInt(n + "encoding.zset-max-listpack-value", 0, int.MaxValue),
+            ZSetMaxListpackEntries = c.GetLong(e + "zset-max-listpack-entries", 0, long.MaxValue),
+            ZSetMaxListpackValue = c.GetSize(e + "zset-max-listpack-value"),
+            HashMaxListpackEntries = c.GetLong(e + "hash-max-listpack-entries", 0, long.MaxValue),
+            HashMaxListpackValue = c.GetSize(e + "hash-max-listpack-value"),
+            SetMaxIntsetEntries = c.GetLong(e + "set-max-intset-entries", 0, long.MaxValue),
+            SetMaxListpackEntries = c.GetLong(e + "set-max-listpack-entries", 0, long.MaxValue),
+            SetMaxListpackValue = c.GetSize(e + "set-max-listpack-value"),
+            ListMaxListpackSize = c.GetInt(e + "list-max-listpack-size"),
+            ListCompressDepth = c.GetInt(e + "list-compress-depth", 0, int.MaxValue),
             InlineSocketCompletions = c.GetBool(n + "inline-socket-completions"),
             IoBlockSize = (int)Math.Min(c.GetSize(n + "io-block-size"), int.MaxValue),
             PubSubOutputHardLimit = c.GetSize(p + "output-hard-limit"),

@@ -25,33 +25,33 @@ public class RedisListTests(NodeFixture node) : IClassFixture<NodeFixture>
                 var v = rng.Next(6).ToString();
                 switch (rng.Next(9))
                 {
-                    case 0: list.PushFirst(B(v)); model.Insert(0, v); break;
-                    case 1: list.PushLast(B(v)); model.Add(v); break;
-                    case 2 when model.Count > 0: Assert.Equal(model[0], Encoding.UTF8.GetString(list.PopFirst())); model.RemoveAt(0); break;
-                    case 3 when model.Count > 0: Assert.Equal(model[^1], Encoding.UTF8.GetString(list.PopLast())); model.RemoveAt(model.Count - 1); break;
+                    case 0: list.PushFirst(B(v), EncodingLimits.Default); model.Insert(0, v); break;
+                    case 1: list.PushLast(B(v), EncodingLimits.Default); model.Add(v); break;
+                    case 2 when model.Count > 0: Assert.Equal(model[0], Encoding.UTF8.GetString(list.PopFirst(EncodingLimits.Default))); model.RemoveAt(0); break;
+                    case 3 when model.Count > 0: Assert.Equal(model[^1], Encoding.UTF8.GetString(list.PopLast(EncodingLimits.Default))); model.RemoveAt(model.Count - 1); break;
                     case 4:
                         var at = rng.Next(model.Count + 1);
-                        list.Insert(at, B(v));
+                        list.Insert(at, B(v), EncodingLimits.Default);
                         model.Insert(at, v);
                         break;
                     case 5:
                         var limit = rng.Next(7) - 3;
-                        Assert.Equal(ModelRemove(model, v, limit), list.RemoveAll(B(v), limit));
+                        Assert.Equal(ModelRemove(model, v, limit), list.RemoveAll(B(v), limit, EncodingLimits.Default));
                         break;
                     case 6 when model.Count > 0:
                         var idx = rng.Next(model.Count);
-                        list[idx] = B(v + "s");
+                        list.Set(idx, B(v + "s"), EncodingLimits.Default);
                         model[idx] = v + "s";
                         break;
                     case 7 when model.Count > 0:
                         var head = rng.Next(Math.Min(3, model.Count + 1));
                         var tail = rng.Next(Math.Min(3, model.Count - head + 1));
-                        list.TrimEnds(head, tail);
+                        list.TrimEnds(head, tail, EncodingLimits.Default);
                         model.RemoveRange(0, head);
                         model.RemoveRange(model.Count - tail, tail);
                         break;
                     case 8 when rng.Next(10) == 0:
-                        while (model.Count > 0) { list.PopFirst(); model.RemoveAt(0); }
+                        while (model.Count > 0) { list.PopFirst(EncodingLimits.Default); model.RemoveAt(0); }
                         break;
                 }
                 Assert.True(model.Count == list.Count, $"seed {seed} step {step}: count {list.Count}, model {model.Count}");
@@ -83,13 +83,13 @@ public class RedisListTests(NodeFixture node) : IClassFixture<NodeFixture>
     public void WrapsAroundAndGrowsAndShrinksItsBuffer()
     {
         var list = new RedisList();
-        for (var i = 0; i < 3; i++) list.PushLast(B("r" + i));
-        for (var i = 0; i < 3; i++) list.PushFirst(B("l" + i)); // wraps below index 0
-        list.Insert(3, B("mid"));
+        for (var i = 0; i < 3; i++) list.PushLast(B("r" + i), EncodingLimits.Default);
+        for (var i = 0; i < 3; i++) list.PushFirst(B("l" + i), EncodingLimits.Default); // wraps below index 0
+        list.Insert(3, B("mid"), EncodingLimits.Default);
         Assert.Equal(["l2", "l1", "l0", "mid", "r0", "r1", "r2"], Items(list));
-        for (var i = 0; i < 10_000; i++) list.PushLast(B("x"));
+        for (var i = 0; i < 10_000; i++) list.PushLast(B("x"), EncodingLimits.Default);
         var big = list.MemoryUsage();
-        while (list.Count > 2) list.PopFirst();
+        while (list.Count > 2) list.PopFirst(EncodingLimits.Default);
         Assert.True(list.MemoryUsage() < big / 100, "the buffer shrinks as the list empties");
         Assert.Equal(["x", "x"], Items(list));
     }
@@ -98,12 +98,12 @@ public class RedisListTests(NodeFixture node) : IClassFixture<NodeFixture>
     public void CloneIsIndependent()
     {
         var list = new RedisList();
-        list.PushLast(B("a"));
-        list.PushLast(B("b"));
+        list.PushLast(B("a"), EncodingLimits.Default);
+        list.PushLast(B("b"), EncodingLimits.Default);
         var copy = (RedisList)list.Clone();
-        list.PopFirst();
-        list[0] = B("B");
-        copy.PushLast(B("c"));
+        list.PopFirst(EncodingLimits.Default);
+        list.Set(0, B("B"), EncodingLimits.Default);
+        copy.PushLast(B("c"), EncodingLimits.Default);
         Assert.Equal(["B"], Items(list));
         Assert.Equal(["a", "b", "c"], Items(copy));
     }
@@ -114,16 +114,16 @@ public class RedisListTests(NodeFixture node) : IClassFixture<NodeFixture>
         var list = new RedisList();
         Assert.Equal("listpack", list.EncodingName);
         var element = B(new string('e', 100)); // 100 + 2 header + 1 back-length = 103 bytes per entry
-        for (var i = 0; i < 79; i++) list.PushLast(element); // 7 + 79 * 103 = 8144 bytes
+        for (var i = 0; i < 79; i++) list.PushLast(element, EncodingLimits.Default); // 7 + 79 * 103 = 8144 bytes
         Assert.Equal("listpack", list.EncodingName);
-        list.PushLast(element); // 8247 > 8192
+        list.PushLast(element, EncodingLimits.Default); // 8247 > 8192
         Assert.Equal("quicklist", list.EncodingName);
-        while (list.Count > 40) list.PopLast(); // 7 + 40 * 103 = 4127 > 4096: still a quicklist
+        while (list.Count > 40) list.PopLast(EncodingLimits.Default); // 7 + 40 * 103 = 4127 > 4096: still a quicklist
         Assert.Equal("quicklist", list.EncodingName);
-        list.PopLast(); // 4024 <= 4096
+        list.PopLast(EncodingLimits.Default); // 4024 <= 4096
         Assert.Equal("listpack", list.EncodingName);
         var huge = new RedisList();
-        huge.PushLast(new byte[9000]);
+        huge.PushLast(new byte[9000], EncodingLimits.Default);
         Assert.Equal("quicklist", huge.EncodingName);
     }
 
@@ -134,8 +134,8 @@ public class RedisListTests(NodeFixture node) : IClassFixture<NodeFixture>
     public void RestoreCommandsRebuildTheSameListAndEncoding(int count, int size, int popAfter)
     {
         var list = new RedisList();
-        for (var i = 0; i < count; i++) list.PushLast(B(i + new string('v', size)));
-        for (var i = 0; i < popAfter; i++) list.PopFirst();
+        for (var i = 0; i < count; i++) list.PushLast(B(i + new string('v', size)), EncodingLimits.Default);
+        for (var i = 0; i < popAfter; i++) list.PopFirst(EncodingLimits.Default);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         var w = new QuorumCache.Resp.RespWriter(buffer);
         var key = B("{r}list");

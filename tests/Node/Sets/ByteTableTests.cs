@@ -110,7 +110,7 @@ public class ByteTableTests
                 _ => rng.Next(700).ToString(),
             };
             if (step > 1500 && rng.Next(2) == 0) Assert.Equal(reference.Remove(m), set.Remove(B(m)));
-            else Assert.Equal(reference.Add(m), set.Add(B(m)));
+            else Assert.Equal(reference.Add(m), set.Add(B(m), EncodingLimits.Default));
             Assert.Equal(reference.Count, set.Count);
         }
         var members = new List<string>();
@@ -120,26 +120,61 @@ public class ByteTableTests
         foreach (var m in reference) Assert.True(set.Contains(B(m)), $"{m} (seed {seed})");
     }
 
+    private static readonly EncodingLimits L128 = EncodingLimits.Default with { HashMaxListpackEntries = 128 };
+
     [Fact]
     public void HashKeepsListpackOrderAndConvertsOnce()
     {
         var h = new RedisHash();
-        for (var i = 0; i < 128; i++) Assert.True(h.Set(B("f" + i), B("v" + i)));
+        for (var i = 0; i < 128; i++) Assert.True(h.Set(B("f" + i), B("v" + i), L128));
         Assert.Equal("listpack", h.EncodingName);
-        Assert.False(h.Set(B("f5"), B("changed")));
+        Assert.False(h.Set(B("f5"), B("changed"), L128));
         Assert.True(h.Remove(B("f0")));
         var e = h.GetEnumerator();
         Assert.True(e.MoveNext());
         Assert.Equal("f1", Encoding.UTF8.GetString(e.Field));
-        Assert.True(h.Set(B("f128"), B("x"))); // 128 fields again
+        Assert.True(h.Set(B("f128"), B("x"), L128)); // 128 fields again
         Assert.Equal("listpack", h.EncodingName);
-        Assert.True(h.Set(B("f129"), B("x")));
+        Assert.True(h.Set(B("f129"), B("x"), L128));
         Assert.Equal("hashtable", h.EncodingName);
         Assert.True(h.TryGet(B("f5"), out var v));
         Assert.Equal("changed", Encoding.UTF8.GetString(v));
         var copy = (RedisHash)h.Clone();
-        copy.Set(B("f5"), B("copy"));
+        copy.Set(B("f5"), B("copy"), L128);
         Assert.True(h.TryGet(B("f5"), out v));
         Assert.Equal("changed", Encoding.UTF8.GetString(v));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(300)]
+    [InlineData(16383)]
+    [InlineData(16384)]
+    [InlineData(70000)]
+    public void PackedHashHoldsEntriesOfAnyLengthWhenTheValueLimitAllows(int length)
+    {
+        var limits = EncodingLimits.Default with { HashMaxListpackValue = 100_000 };
+        var big = new string('x', length);
+        var h = new RedisHash();
+        h.Set(B("a"), B("1"), limits);
+        h.Set(B(big), B(big + "v"), limits);
+        h.Set(B("z"), B(big), limits);
+        Assert.Equal("listpack", h.EncodingName);
+        Assert.True(h.TryGet(B(big), out var v));
+        Assert.Equal(big + "v", Encoding.UTF8.GetString(v));
+        Assert.False(h.Set(B(big), B("short"), limits)); // a replacement of another length moves the rest
+        Assert.False(h.Set(B("a"), B(big), limits));
+        Assert.True(h.Remove(B("z")));
+        var e = h.GetEnumerator();
+        var seen = new List<string>();
+        while (e.MoveNext()) seen.Add(Encoding.UTF8.GetString(e.Field) + "=" + Encoding.UTF8.GetString(e.Value).Length);
+        Assert.Equal(["a=" + length, big + "=5"], seen);
+        Assert.Equal(2, h.Count);
+        h.Set(B("long"), B(new string('y', 100_001)), limits);
+        Assert.Equal("hashtable", h.EncodingName);
+        Assert.True(h.TryGet(B("a"), out v));
+        Assert.Equal(length, v.Length);
     }
 }

@@ -58,10 +58,10 @@ public static partial class HashCommands
         if (!TryGetForWrite(ctx, key, out var hash, out var created)) return;
         var maxLen = 0;
         for (var i = 2; i < a.Count; i++) maxLen = Math.Max(maxLen, a[i].Length);
-        hash.PrepareFor((a.Count - 2) / 2, maxLen);
+        hash.PrepareFor((a.Count - 2) / 2, maxLen, ctx.Server.Encoding);
         long added = 0;
         for (var i = 2; i < a.Count; i += 2)
-            if (hash.Set(a[i], a[i + 1])) added++;
+            if (hash.Set(a[i], a[i + 1], ctx.Server.Encoding)) added++;
         Commit(ctx, key, hash, created, "hset"u8);
         if (replyOk) ctx.Reply.WriteOk();
         else ctx.Reply.WriteInteger(added);
@@ -77,8 +77,8 @@ public static partial class HashCommands
             ctx.Reply.WriteInteger(0);
             return;
         }
-        hash.PrepareFor(1, Math.Max(a[2].Length, a[3].Length));
-        hash.Set(a[2], a[3]);
+        hash.PrepareFor(1, Math.Max(a[2].Length, a[3].Length), ctx.Server.Encoding);
+        hash.Set(a[2], a[3], ctx.Server.Encoding);
         Commit(ctx, key, hash, created, "hset"u8);
         ctx.Reply.WriteInteger(1);
     }
@@ -189,7 +189,7 @@ public static partial class HashCommands
             return;
         }
         value += by;
-        hash.Set(a[2], ArgParse.FormatInt64(value));
+        hash.Set(a[2], ArgParse.FormatInt64(value), ctx.Server.Encoding);
         Commit(ctx, key, hash, created, "hincrby"u8);
         ctx.Reply.WriteInteger(value);
     }
@@ -223,7 +223,7 @@ public static partial class HashCommands
             return;
         }
         var text = System.Text.Encoding.ASCII.GetBytes(value.ToHumanString());
-        hash.Set(a[2], text);
+        hash.Set(a[2], text, ctx.Server.Encoding);
         Commit(ctx, key, hash, created, "hincrbyfloat"u8);
         ctx.Reply.WriteBulk(text);
         // The float addition is not replayed; the value it produced is (as Redis propagates it).

@@ -42,7 +42,7 @@ public static partial class ListCommands
             var key = a[i];
             if (!ctx.TryGet<RedisList>(key, out var list)) return;
             if (list is null) continue;
-            var value = list.Pop(head);
+            var value = list.Pop(head, ctx.Server.Encoding);
             ctx.Reply.WriteArrayHeader(2);
             ctx.Reply.WriteBulk(key);
             ctx.Reply.WriteBulk(value);

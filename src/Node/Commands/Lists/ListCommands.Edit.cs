@@ -29,7 +29,7 @@ public static partial class ListCommands
             ctx.Reply.WriteInteger(0);
             return;
         }
-        var removed = list.RemoveAll(a[3], count);
+        var removed = list.RemoveAll(a[3], count, ctx.Server.Encoding);
         if (removed > 0) Finish(ctx, a[1], list, "lrem"u8);
         ctx.Reply.WriteInteger(removed);
     }
@@ -46,8 +46,8 @@ public static partial class ListCommands
         if (list is not null)
         {
             var length = list.Count;
-            if (ClampRange(length, ref start, ref end)) list.TrimEnds((int)start, (int)(length - end - 1));
-            else list.TrimEnds(length, 0);
+            if (ClampRange(length, ref start, ref end)) list.TrimEnds((int)start, (int)(length - end - 1), ctx.Server.Encoding);
+            else list.TrimEnds(length, 0, ctx.Server.Encoding);
             // Redis signals the key as modified even when nothing was trimmed.
             Finish(ctx, a[1], list, "ltrim"u8);
         }
@@ -75,7 +75,7 @@ public static partial class ListCommands
             ctx.Reply.WriteInteger(-1);
             return;
         }
-        list.Insert(before ? at : at + 1, a.ToArray(4));
+        list.Insert(before ? at : at + 1, a.ToArray(4), ctx.Server.Encoding);
         ctx.Touched(a[1]);
         ctx.Notify(KeyspaceEvents.List, "linsert"u8, a[1]);
         ctx.Reply.WriteInteger(list.Count);

@@ -50,10 +50,10 @@ public static partial class ListCommands
     {
         var a = ctx.Args;
         if (!ctx.TryGet<RedisList>(a[2], out var destination)) return false;
-        var value = source.Pop(fromHead);
+        var value = source.Pop(fromHead, ctx.Server.Encoding);
         if (ReferenceEquals(source, destination))
         {
-            source.Push(value, toHead); // rotation within one list
+            source.Push(value, toHead, ctx.Server.Encoding); // rotation within one list
             ctx.Touched(a[1]);
             ctx.Notify(KeyspaceEvents.List, PushEvent(toHead), a[1]);
             ctx.Notify(KeyspaceEvents.List, PopEvent(fromHead), a[1]);
@@ -63,12 +63,12 @@ public static partial class ListCommands
             if (destination is null)
             {
                 destination = new RedisList();
-                destination.Push(value, toHead);
+                destination.Push(value, toHead, ctx.Server.Encoding);
                 ctx.SetValue(a[2], destination);
             }
             else
             {
-                destination.Push(value, toHead);
+                destination.Push(value, toHead, ctx.Server.Encoding);
                 ctx.Touched(a[2]);
             }
             ctx.Notify(KeyspaceEvents.List, PushEvent(toHead), a[2]);

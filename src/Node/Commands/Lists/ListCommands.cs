@@ -43,12 +43,12 @@ public static partial class ListCommands
                 return;
             }
             list = new RedisList(a.Count - 2);
-            for (var i = 2; i < a.Count; i++) list.Push(a.ToArray(i), head);
+            for (var i = 2; i < a.Count; i++) list.Push(a.ToArray(i), head, ctx.Server.Encoding);
             ctx.SetValue(key, list);
         }
         else
         {
-            for (var i = 2; i < a.Count; i++) list.Push(a.ToArray(i), head);
+            for (var i = 2; i < a.Count; i++) list.Push(a.ToArray(i), head, ctx.Server.Encoding);
             ctx.Touched(key);
         }
         ctx.Notify(KeyspaceEvents.List, PushEvent(head), key);
@@ -80,7 +80,7 @@ public static partial class ListCommands
         }
         if (!hasCount)
         {
-            ctx.Reply.WriteBulk(list.Pop(head));
+            ctx.Reply.WriteBulk(list.Pop(head, ctx.Server.Encoding));
         }
         else
         {
@@ -102,7 +102,7 @@ public static partial class ListCommands
     internal static void WritePopped(CommandContext ctx, RedisList list, bool head, int n)
     {
         ctx.Reply.WriteArrayHeader(n);
-        for (var i = 0; i < n; i++) ctx.Reply.WriteBulk(list.Pop(head));
+        for (var i = 0; i < n; i++) ctx.Reply.WriteBulk(list.Pop(head, ctx.Server.Encoding));
     }
 
     /// <summary>
@@ -165,7 +165,7 @@ public static partial class ListCommands
             ctx.Reply.WriteError(Errors.OutOfRange);
             return;
         }
-        list[(int)index] = a.ToArray(3);
+        list.Set((int)index, a.ToArray(3), ctx.Server.Encoding);
         ctx.Touched(a[1]);
         ctx.Notify(KeyspaceEvents.List, "lset"u8, a[1]);
         ctx.Reply.WriteOk();

@@ -78,7 +78,7 @@ public static partial class SetCommands
                 {
                     if (s is null) continue;
                     var e = s.GetEnumerator();
-                    while (e.MoveNext()) result.Add(e.Current);
+                    while (e.MoveNext()) result.Add(e.Current, ctx.Server.Encoding);
                 }
                 break;
             case SetOp.Diff:
@@ -86,7 +86,7 @@ public static partial class SetCommands
                 {
                     var e = head.GetEnumerator();
                     while (e.MoveNext())
-                        if (!InAny(sets, 1, e.Current)) result.Add(e.Current);
+                        if (!InAny(sets, 1, e.Current)) result.Add(e.Current, ctx.Server.Encoding);
                 }
                 break;
             case SetOp.Inter:
@@ -105,7 +105,7 @@ public static partial class SetCommands
                 }
                 Intersect(sets, m =>
                 {
-                    result.Add(m);
+                    result.Add(m, ctx.Server.Encoding);
                     return true;
                 });
                 break;

@@ -26,11 +26,11 @@ public static partial class SetCommands
         var key = a[1];
         if (!ctx.TryGet<RedisSet>(key, out var set)) return;
         var created = set is null;
-        if (set is null) set = RedisSet.Create(a[2], a.Count - 2);
-        else set.MaybeConvert(a.Count - 2);
+        if (set is null) set = RedisSet.Create(a[2], a.Count - 2, ctx.Server.Encoding);
+        else set.MaybeConvert(a.Count - 2, ctx.Server.Encoding);
         long added = 0;
         for (var i = 2; i < a.Count; i++)
-            if (set.Add(a[i])) added++;
+            if (set.Add(a[i], ctx.Server.Encoding)) added++;
         if (created) ctx.SetValue(key, set);
         else if (added > 0) ctx.Touched(key);
         if (added > 0) ctx.Notify(KeyspaceEvents.Set, "sadd"u8, key);
@@ -127,7 +127,7 @@ public static partial class SetCommands
         else ctx.Touched(srcKey);
         if (dst is RedisSet to)
         {
-            if (to.Add(member))
+            if (to.Add(member, ctx.Server.Encoding))
             {
                 ctx.Touched(dstKey);
                 ctx.Notify(KeyspaceEvents.Set, "sadd"u8, dstKey);
@@ -135,8 +135,8 @@ public static partial class SetCommands
         }
         else
         {
-            var created = RedisSet.Create(member, 1);
-            created.Add(member);
+            var created = RedisSet.Create(member, 1, ctx.Server.Encoding);
+            created.Add(member, ctx.Server.Encoding);
             ctx.SetValue(dstKey, created);
             ctx.Notify(KeyspaceEvents.Set, "sadd"u8, dstKey);
         }

@@ -1,14 +1,16 @@
 namespace QuorumCache.Node.Storage.Types;
 
 /// <summary>
-/// A hash value. Small hashes (at most <see cref="MaxListpackEntries"/> fields, every field and value
-/// at most 64 bytes) live in one packed array ("listpack", insertion order, like Redis); anything
-/// larger moves for good to a <see cref="ByteTable{TValue}"/> ("hashtable"). As in Redis, a hash never moves
-/// back to the packed form.
+/// A hash value. Small hashes (at most <c>hash-max-listpack-entries</c> fields, every field and value
+/// at most <c>hash-max-listpack-value</c> bytes: <see cref="EncodingLimits"/>, read when the hash is
+/// written) live in one packed array ("listpack", insertion order, like Redis); anything larger moves
+/// for good to a <see cref="ByteTable{TValue}"/> ("hashtable"). As in Redis, a hash never moves back
+/// to the packed form.
 /// </summary>
 public sealed class RedisHash : RedisObject
 {
-    public const int MaxListpackEntries = 128;
+    /// <summary>Pairs per rebuild command (<see cref="WriteRestore"/>).</summary>
+    private const int RestoreBatch = 128;
 
     // One field for both forms (a byte[] of packed field, value, field, value... or a ByteTable<byte[]>):
     // small hashes are the common case and every reference costs 8 bytes per key.
@@ -28,9 +30,9 @@ public sealed class RedisHash : RedisObject
     /// What HSET/HMSET/HSETNX check before writing (Redis's hashTypeTryConversion): more new fields
     /// than a listpack holds, or any argument longer than a listpack entry, converts at once.
     /// </summary>
-    public void PrepareFor(int pairs, int maxArgLength)
+    public void PrepareFor(int pairs, int maxArgLength, EncodingLimits limits)
     {
-        if (_table is null && (pairs > MaxListpackEntries || maxArgLength > Packed.MaxEntryLength)) Convert(pairs);
+        if (_table is null && (pairs > limits.HashMaxListpackEntries || maxArgLength > limits.HashMaxListpackValue)) Convert(pairs);
     }
 
     public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
@@ -49,9 +51,9 @@ public sealed class RedisHash : RedisObject
     public bool Contains(ReadOnlySpan<byte> field) => _table is { } t ? t.Find(field) >= 0 : Packed.Find(_packed!, field, 2) >= 0;
 
     /// <summary>Sets a field; returns true when the field is new.</summary>
-    public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value, EncodingLimits limits)
     {
-        if (_table is null && (field.Length > Packed.MaxEntryLength || value.Length > Packed.MaxEntryLength)) Convert(0);
+        if (_table is null && (field.Length > limits.HashMaxListpackValue || value.Length > limits.HashMaxListpackValue)) Convert(0);
         if (_table is { } t)
         {
             var i = t.Find(field);
@@ -71,7 +73,7 @@ public sealed class RedisHash : RedisObject
             return false;
         }
         _data = Packed.Append(buf, field, value);
-        if (++_packedCount > MaxListpackEntries) Convert(0);
+        if (++_packedCount > limits.HashMaxListpackEntries) Convert(0);
         return true;
     }
 
@@ -184,14 +186,16 @@ public sealed class RedisHash : RedisObject
 
     /// <summary>
     /// HSET commands of up to 128 pairs, in the hash's order. A hashtable-encoded hash small enough to
-    /// fit a listpack gets its first command padded (the first pair repeated) past 128 pairs, so the
-    /// rebuilt hash converts up front and reports the same encoding.
+    /// fit a listpack under the default limit gets its first command padded (the first pair repeated)
+    /// past that limit, so the rebuilt hash converts up front and reports the same encoding. The node
+    /// that replays the commands applies its own limits, as any HSET there would.
     /// </summary>
     public override int WriteRestore(ReadOnlySpan<byte> key, Resp.RespWriter w)
     {
-        const int batch = MaxListpackEntries;
+        const int batch = RestoreBatch;
+        var limit = EncodingLimits.Default.HashMaxListpackEntries;
         var total = Count;
-        var pad = _table is not null && total <= MaxListpackEntries ? MaxListpackEntries + 1 - total : 0;
+        var pad = _table is not null && total <= limit ? limit + 1 - total : 0;
         var commands = 0;
         var left = 0;
         var first = true;

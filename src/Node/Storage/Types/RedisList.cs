@@ -28,88 +28,88 @@ public sealed class RedisList : RedisObject
 
     public override string TypeName => "list";
 
-    /// <summary>"listpack" while the list would fit one 8 KB listpack, else "quicklist" (see <see cref="ListpackSize"/>).</summary>
+    /// <summary>"listpack" while the list would fit one listpack under list-max-listpack-size, else "quicklist" (see <see cref="ListpackSize"/>).
+    /// Mutations take the node's <see cref="EncodingLimits"/> of the moment, so a list changes encoding only when written.</summary>
     public override string EncodingName => _quicklist ? "quicklist" : "listpack";
 
     /// <summary>The element at <paramref name="index"/> (0 = head), which must be in range.</summary>
-    public byte[] this[int index]
+    public byte[] this[int index] => _items[Physical(index)];
+
+    /// <summary>Replaces the element at <paramref name="index"/> (LSET).</summary>
+    public void Set(int index, byte[] value, EncodingLimits limits)
     {
-        get => _items[Physical(index)];
-        set
-        {
-            var p = Physical(index);
-            var old = _items[p];
-            _items[p] = value;
-            _listpackBytes += ListpackSize.Entry(value) - ListpackSize.Entry(old);
-            if (value.Length >= old.Length) Grew();
-            else Shrank();
-        }
+        var p = Physical(index);
+        var old = _items[p];
+        _items[p] = value;
+        _listpackBytes += ListpackSize.Entry(value) - ListpackSize.Entry(old);
+        if (value.Length >= old.Length) Grew(limits);
+        else Shrank(limits);
     }
 
     public byte[] First => _items[_head];
 
     public byte[] Last => _items[Physical(_count - 1)];
 
-    public void PushFirst(byte[] value)
+    public void PushFirst(byte[] value, EncodingLimits limits)
     {
         if (_count == _items.Length) Resize(_items.Length * 2);
         _head = _head == 0 ? _items.Length - 1 : _head - 1;
         _items[_head] = value;
         _count++;
-        Added(value);
+        Added(value, limits);
     }
 
-    public void PushLast(byte[] value)
+    public void PushLast(byte[] value, EncodingLimits limits)
     {
         if (_count == _items.Length) Resize(_items.Length * 2);
         _items[Physical(_count)] = value;
         _count++;
-        Added(value);
+        Added(value, limits);
     }
 
-    public void Push(byte[] value, bool head)
+    public void Push(byte[] value, bool head, EncodingLimits limits)
     {
-        if (head) PushFirst(value);
-        else PushLast(value);
+        if (head) PushFirst(value, limits);
+        else PushLast(value, limits);
     }
 
     /// <summary>Removes and returns the head element; the list must not be empty.</summary>
-    public byte[] PopFirst()
+    public byte[] PopFirst(EncodingLimits limits)
     {
         var v = _items[_head];
         _items[_head] = null!;
         _head = _head + 1 == _items.Length ? 0 : _head + 1;
         _count--;
-        Removed(v);
+        Removed(v, limits);
         MaybeShrinkBuffer();
         return v;
     }
 
     /// <summary>Removes and returns the tail element; the list must not be empty.</summary>
-    public byte[] PopLast()
+    public byte[] PopLast(EncodingLimits limits)
     {
         var p = Physical(_count - 1);
         var v = _items[p];
         _items[p] = null!;
         _count--;
-        Removed(v);
+        Removed(v, limits);
         MaybeShrinkBuffer();
         return v;
     }
 
-    public byte[] Pop(bool head) => head ? PopFirst() : PopLast();
+    public byte[] Pop(bool head, EncodingLimits limits) => head ? PopFirst(limits) : PopLast(limits);
 
     /// <summary>Inserts <paramref name="value"/> so that it ends up at <paramref name="index"/> (0..Count).</summary>
-    public void Insert(int index, byte[] value)
+    public void Insert(int index, byte[] value, EncodingLimits limits)
     {
         if (index == 0)
         {
-            PushFirst(value);
+            PushFirst(value, limits);
             return;
         }
         if (index == _count)
         {
-            PushLast(value);
+            PushLast(value, limits);
             return;
         }
         if (_count == _items.Length) Resize(_items.Length * 2);
@@ -117,14 +117,14 @@ public sealed class RedisList : RedisObject
         Array.Copy(_items, index, _items, index + 1, _count - index);
         _items[index] = value;
         _count++;
-        Added(value);
+        Added(value, limits);
     }
 
     /// <summary>
     /// Removes elements equal to <paramref name="value"/>: the first <paramref name="limit"/> from the
     /// head when positive, from the tail when negative, all when 0 (LREM). Returns how many.
     /// </summary>
-    public int RemoveAll(ReadOnlySpan<byte> value, long limit)
+    public int RemoveAll(ReadOnlySpan<byte> value, long limit, EncodingLimits limits)
     {
         Linearize();
         var items = _items;
@@ -168,20 +168,20 @@ public sealed class RedisList : RedisObject
         _count -= removed;
         if (removed > 0)
         {
-            Shrank();
+            Shrank(limits);
             MaybeShrinkBuffer();
         }
         return removed;
     }
 
     /// <summary>Drops <paramref name="fromHead"/> elements at the head and <paramref name="fromTail"/> at the tail (LTRIM).</summary>
-    public void TrimEnds(int fromHead, int fromTail)
+    public void TrimEnds(int fromHead, int fromTail, EncodingLimits limits)
     {
         for (var i = 0; i < fromHead; i++) RemovedNoShrink(PopFirstRaw());
         for (var i = 0; i < fromTail; i++) RemovedNoShrink(PopLastRaw());
         if (fromHead + fromTail > 0)
         {
-            Shrank();
+            Shrank(limits);
             MaybeShrinkBuffer();
         }
     }
@@ -214,8 +214,9 @@ public sealed class RedisList : RedisObject
 
     /// <summary>
     /// RPUSH batches of 128 elements. A "quicklist" that RPUSH alone would rebuild as a "listpack"
-    /// (between 4 and 8 KB: Redis's hysteresis) is first forced over the limit by a padding element
-    /// that an LPOP removes at the end, so the copy reports the same encoding.
+    /// under the default list-max-listpack-size (between 4 and 8 KB: Redis's hysteresis) is first
+    /// forced over the limit by a padding element that an LPOP removes at the end, so the copy reports
+    /// the same encoding. The node that replays the commands applies its own limits.
     /// </summary>
     public override int WriteRestore(ReadOnlySpan<byte> key, Resp.RespWriter w)
     {
@@ -275,28 +276,28 @@ public sealed class RedisList : RedisObject
         return v;
     }
 
-    private void Added(byte[] value)
+    private void Added(byte[] value, EncodingLimits limits)
     {
         _listpackBytes += ListpackSize.Entry(value);
-        Grew();
+        Grew(limits);
     }
 
-    private void Removed(byte[] value)
+    private void Removed(byte[] value, EncodingLimits limits)
     {
         _listpackBytes -= ListpackSize.Entry(value);
-        Shrank();
+        Shrank(limits);
     }
 
     private void RemovedNoShrink(byte[] value) => _listpackBytes -= ListpackSize.Entry(value);
 
-    private void Grew()
+    private void Grew(EncodingLimits limits)
     {
-        if (!_quicklist && _listpackBytes > ListpackSize.MaxBytes) _quicklist = true;
+        if (!_quicklist && ListpackSize.Exceeds(limits.ListMaxListpackSize, _listpackBytes, _count)) _quicklist = true;
     }
 
-    private void Shrank()
+    private void Shrank(EncodingLimits limits)
     {
-        if (_quicklist && _listpackBytes <= ListpackSize.ShrinkBytes) _quicklist = false;
+        if (_quicklist && ListpackSize.FitsAfterShrink(limits.ListMaxListpackSize, _listpackBytes, _count)) _quicklist = false;
     }
 
     private void MaybeShrinkBuffer()

@@ -4,17 +4,19 @@ using QuorumCache.Node.Commands;
 namespace QuorumCache.Node.Storage.Types;
 
 /// <summary>
-/// A set value with Redis 7.2's three encodings and thresholds: "intset" (a sorted array of 64-bit
-/// integers, at most <see cref="MaxIntsetEntries"/>, while every member is an integer in canonical
-/// form), "listpack" (one packed array in insertion order, at most <see cref="MaxListpackEntries"/>
-/// members of at most 64 bytes) and "hashtable" (<see cref="ByteTable{TValue}"/>). Conversions only go
-/// towards larger encodings, as in Redis, and happen at the same points, so OBJECT ENCODING and the
-/// order of SMEMBERS for small sets match Redis.
+/// A set value with Redis 7.2's three encodings and thresholds (<see cref="EncodingLimits"/>, read
+/// when the set is written): "intset" (a sorted array of 64-bit integers, at most
+/// <c>set-max-intset-entries</c>, while every member is an integer in canonical form), "listpack"
+/// (one packed array in insertion order, at most <c>set-max-listpack-entries</c> members of at most
+/// <c>set-max-listpack-value</c> bytes) and "hashtable" (<see cref="ByteTable{TValue}"/>). Conversions
+/// only go towards larger encodings, as in Redis, and happen at the same points, so OBJECT ENCODING
+/// and the order of SMEMBERS for small sets match Redis. With set-max-listpack-entries 0 the rules
+/// are Redis 7.0's (no listpack sets).
 /// </summary>
 public sealed class RedisSet : RedisObject, IMemberSet
 {
-    public const int MaxIntsetEntries = 512;
-    public const int MaxListpackEntries = 128;
+    /// <summary>Members per rebuild command (<see cref="WriteRestore"/>).</summary>
+    private const int RestoreBatch = 128;
 
     // One field for the three forms: long[] (intset, sorted, exactly sized), byte[] (listpack) or
     // ByteTable<byte[]?>; every reference costs 8 bytes per key.
@@ -31,10 +33,10 @@ public sealed class RedisSet : RedisObject, IMemberSet
     /// A new empty set sized for <paramref name="sizeHint"/> members, the first being
     /// <paramref name="first"/> (Redis's setTypeCreate).
     /// </summary>
-    public static RedisSet Create(ReadOnlySpan<byte> first, int sizeHint)
+    public static RedisSet Create(ReadOnlySpan<byte> first, int sizeHint, EncodingLimits limits)
     {
-        if (sizeHint <= MaxIntsetEntries && ArgParse.TryInt64(first, out _)) return new RedisSet { _data = Array.Empty<long>() };
-        if (sizeHint <= MaxListpackEntries) return new RedisSet { _data = Array.Empty<byte>() };
+        if (sizeHint <= limits.SetMaxIntsetEntries && ArgParse.TryInt64(first, out _)) return new RedisSet { _data = Array.Empty<long>() };
+        if (sizeHint <= limits.SetMaxListpackEntries) return new RedisSet { _data = Array.Empty<byte>() };
         return new RedisSet { _data = new ByteTable<byte[]?>(withValues: false, sizeHint) };
     }
 
@@ -47,9 +49,9 @@ public sealed class RedisSet : RedisObject, IMemberSet
     public int Count => _ints?.Length ?? _table?.Count ?? _packedCount;
 
     /// <summary>Before adding <paramref name="sizeHint"/> members at once: go straight to a table when they cannot fit.</summary>
-    public void MaybeConvert(int sizeHint)
+    public void MaybeConvert(int sizeHint, EncodingLimits limits)
     {
-        if ((_packed is not null && sizeHint > MaxListpackEntries) || (_ints is not null && sizeHint > MaxIntsetEntries))
+        if ((_packed is not null && sizeHint > limits.SetMaxListpackEntries) || (_ints is not null && sizeHint > limits.SetMaxIntsetEntries))
             ToTable(Count + sizeHint);
     }
 
@@ -61,7 +63,7 @@ public sealed class RedisSet : RedisObject, IMemberSet
     }
 
     /// <summary>Adds a member; returns whether it was new.</summary>
-    public bool Add(ReadOnlySpan<byte> member)
+    public bool Add(ReadOnlySpan<byte> member, EncodingLimits limits)
     {
         if (_ints is { } ints)
         {
@@ -75,17 +77,19 @@ public sealed class RedisSet : RedisObject, IMemberSet
                 grown[at] = v;
                 Array.Copy(ints, at, grown, at + 1, ints.Length - at);
                 _data = grown;
-                if (grown.Length > MaxIntsetEntries) ToTable(grown.Length);
+                if (grown.Length > limits.SetMaxIntsetEntries) ToTable(grown.Length);
                 return true;
             }
-            // A non-integer member: a listpack if everything fits, else a table.
-            if (ints.Length < MaxListpackEntries && member.Length <= Packed.MaxEntryLength) ToPacked();
+            // A non-integer member: a listpack if everything fits (the new member and the widest
+            // integer already there within the value limit), else a table.
+            if (ints.Length < limits.SetMaxListpackEntries && member.Length <= limits.SetMaxListpackValue
+                && WidestInteger(ints) <= limits.SetMaxListpackValue) ToPacked();
             else ToTable(ints.Length + 1);
         }
         if (_packed is { } p)
         {
             if (Packed.Find(p, member, 1) >= 0) return false;
-            if (_packedCount < MaxListpackEntries && member.Length <= Packed.MaxEntryLength)
+            if (_packedCount < limits.SetMaxListpackEntries && member.Length <= limits.SetMaxListpackValue)
             {
                 _data = Packed.Append(p, member);
                 _packedCount++;
@@ -118,6 +122,16 @@ public sealed class RedisSet : RedisObject, IMemberSet
             return true;
         }
         return _table!.Remove(member);
+    }
+
+    /// <summary>Characters of the longest integer in a sorted intset (its minimum or its maximum).</summary>
+    private static int WidestInteger(long[] ints)
+    {
+        if (ints.Length == 0) return 0;
+        Span<byte> tmp = stackalloc byte[24];
+        Utf8Formatter.TryFormat(ints[0], tmp, out var a);
+        Utf8Formatter.TryFormat(ints[^1], tmp, out var b);
+        return Math.Max(a, b);
     }
 
     private void RemoveIntAt(int at)
@@ -270,12 +284,14 @@ public sealed class RedisSet : RedisObject, IMemberSet
     /// <summary>
     /// SADD commands of up to 128 members, in the set's order (an intset's ascending order and a
     /// listpack's order rebuild the same way). A hashtable-encoded set small enough for a smaller
-    /// encoding gets its first command padded (the first member repeated) past the intset/listpack
-    /// limit, so the rebuilt set converts up front and reports the same encoding.
+    /// encoding under the default limits gets its first command padded (the first member repeated)
+    /// past the intset/listpack limit, so the rebuilt set converts up front and reports the same
+    /// encoding. The node that replays the commands applies its own limits, as any SADD there would.
     /// </summary>
     public override int WriteRestore(ReadOnlySpan<byte> key, Resp.RespWriter w)
     {
-        const int batch = MaxListpackEntries;
+        const int batch = RestoreBatch;
+        var defaults = EncodingLimits.Default;
         var total = Count;
         var commands = 0;
         var left = 0;
@@ -290,7 +306,7 @@ public sealed class RedisSet : RedisObject, IMemberSet
                 var pad = 0;
                 if (first && _table is not null)
                 {
-                    var limit = ArgParse.TryInt64(e.Current, out _) ? MaxIntsetEntries : MaxListpackEntries;
+                    var limit = ArgParse.TryInt64(e.Current, out _) ? defaults.SetMaxIntsetEntries : defaults.SetMaxListpackEntries;
                     if (total <= limit) pad = limit + 1 - left;
                 }
                 w.WriteArrayHeader(2 + left + pad);
