@@ -105,7 +105,12 @@ public class ConnectionAndServerTests(NodeFixture node, RedisServerFixture redis
         Assert.Equal(2, info[0][1].Integer);
         Assert.True(info[1].IsNull);
         Assert.Equal(["a", "c"], Reply.Strings(await c.Run("COMMAND", "GETKEYS", "MSET", "a", "b", "c", "d")));
-        Reply.IsError(await c.Run("COMMAND", "GETKEYS", "PING"), "ERR The command has no key arguments");
+        Reply.IsError(await c.Run("COMMAND", "GETKEYS", "PING"), "ERR wrong number of arguments for 'command|getkeys' command");
+        Reply.IsError(await c.Run("COMMAND", "GETKEYS", "PING", "x"), "ERR The command has no key arguments");
+        Assert.Equal(["multi", "exec", "discard", "watch", "unwatch"], Reply.Strings(await c.Run("COMMAND", "LIST", "FILTERBY", "ACLCAT", "transaction")));
+        Assert.Contains("config|get", Reply.Strings(await c.Run("COMMAND", "LIST", "FILTERBY", "PATTERN", "CONFIG*")));
+        Assert.Empty(Reply.Strings(await c.Run("COMMAND", "LIST", "FILTERBY", "MODULE", "x")));
+        Reply.IsError(await c.Run("COMMAND", "LIST", "FILTERBY", "FOO", "x"), "ERR syntax error");
         var docs = await c.Run("COMMAND", "DOCS", "set");
         Assert.Equal("set", docs[0].Text);
     }
