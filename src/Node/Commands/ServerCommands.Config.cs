@@ -30,6 +30,7 @@ public static partial class ServerCommands
         new("zset-max-ziplist-entries", o => o.ZSetMaxListpackEntries.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackEntries = Clamp(x))),
         new("zset-max-listpack-value", o => o.ZSetMaxListpackValue.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackValue = Clamp(x))),
         new("zset-max-ziplist-value", o => o.ZSetMaxListpackValue.ToString(), (o, v) => SetLong(v, 0, long.MaxValue, x => o.ZSetMaxListpackValue = Clamp(x))),
+        new("hll-sparse-max-bytes", o => o.HllSparseMaxBytes.ToString(), (o, v) => SetMemory(v, 0, long.MaxValue, x => o.HllSparseMaxBytes = x)),
         new("maxmemory", _ => "0", null),
         new("maxmemory-policy", _ => "noeviction", null),
         new("appendonly", _ => "no", null),
@@ -42,6 +43,24 @@ public static partial class ServerCommands
 
     private static string? SetLong(string v, long min, long max, Action<long> apply) =>
         long.TryParse(v, out var x) && x >= min && x <= max ? Apply(() => apply(x)) : $"argument must be between {min} and {max} inclusive";
+
+    /// <summary>A Redis memory value: digits with an optional unit (b, k = 1000, kb = 1024, m, mb, g, gb), Redis's errors.</summary>
+    private static string? SetMemory(string v, long min, long max, Action<long> apply)
+    {
+        const string notMemory = "argument must be a memory value";
+        var digits = 0;
+        while (digits < v.Length && char.IsAsciiDigit(v[digits])) digits++;
+        ulong mul = v[digits..].ToLowerInvariant() switch
+        {
+            "" or "b" => 1, "k" => 1000, "kb" => 1024, "m" => 1000_000, "mb" => 1024 * 1024,
+            "g" => 1000_000_000, "gb" => 1024 * 1024 * 1024, _ => 0,
+        };
+        if (mul == 0 || digits >= 128) return notMemory;
+        if (!ulong.TryParse(v.AsSpan(0, digits), out var n)) n = digits == 0 ? 0 : ulong.MaxValue; // strtoull saturates
+        if (n != 0 && mul > ulong.MaxValue / n) return notMemory;
+        n *= mul;
+        return n >= (ulong)min && n <= (ulong)max ? Apply(() => apply((long)n)) : $"argument must be between {min} and {max} inclusive";
+    }
 
     private static int Clamp(long x) => (int)Math.Min(x, int.MaxValue);
 

@@ -24,9 +24,11 @@ public sealed class NodeOptions
     /// <summary>zset-max-listpack-entries / -value: a sorted set converts to a skip list past these.</summary>
     public int ZSetMaxListpackEntries { get; set; } = 128;
     public int ZSetMaxListpackValue { get; set; } = 64;
+    /// <summary>hll-sparse-max-bytes: past this size a sparse HyperLogLog converts to dense.</summary>
+    public long HllSparseMaxBytes { get; set; } = 3000;
 
     public Storage.Types.EncodingLimits EncodingLimits() =>
-        new() { ZSetMaxListpackEntries = ZSetMaxListpackEntries, ZSetMaxListpackValue = ZSetMaxListpackValue };
+        new() { ZSetMaxListpackEntries = ZSetMaxListpackEntries, ZSetMaxListpackValue = ZSetMaxListpackValue, HllSparseMaxBytes = HllSparseMaxBytes };
 
     /// <summary>Run socket completions (and so whole commands) on the socket engine threads.</summary>
     public bool InlineSocketCompletions { get; set; } = true;

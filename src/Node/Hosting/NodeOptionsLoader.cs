@@ -32,6 +32,7 @@ public static class NodeOptionsLoader
             NotifyKeyspaceEvents = ParseNotify(c.GetString(n + "notify-keyspace-events")),
             ZSetMaxListpackEntries = c.GetInt(n + "encoding.zset-max-listpack-entries", 0, int.MaxValue),
             ZSetMaxListpackValue = c.GetInt(n + "encoding.zset-max-listpack-value", 0, int.MaxValue),
+            HllSparseMaxBytes = c.GetSize(n + "encoding.hll-sparse-max-bytes"),
             InlineSocketCompletions = c.GetBool(n + "inline-socket-completions"),
             IoBlockSize = (int)Math.Min(c.GetSize(n + "io-block-size"), int.MaxValue),
             PubSubOutputHardLimit = c.GetSize(p + "output-hard-limit"),

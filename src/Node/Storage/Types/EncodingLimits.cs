@@ -10,8 +10,11 @@ public sealed record EncodingLimits
     public static readonly EncodingLimits Default = new();
 
     /// <summary>Never converts: for copies that must keep the encoding they were made from.</summary>
-    public static readonly EncodingLimits Unbounded = new() { ZSetMaxListpackEntries = int.MaxValue, ZSetMaxListpackValue = int.MaxValue };
+    public static readonly EncodingLimits Unbounded = new() { ZSetMaxListpackEntries = int.MaxValue, ZSetMaxListpackValue = int.MaxValue, HllSparseMaxBytes = long.MaxValue };
 
     public int ZSetMaxListpackEntries { get; init; } = 128;
     public int ZSetMaxListpackValue { get; init; } = 64;
+
+    /// <summary>hll-sparse-max-bytes: a sparse HyperLogLog that would grow past this many bytes (header included) turns dense.</summary>
+    public long HllSparseMaxBytes { get; init; } = 3000;
 }
