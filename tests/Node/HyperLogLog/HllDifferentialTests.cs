@@ -280,4 +280,34 @@ public class HllDifferentialTests(NodeFixture node, RedisServerFixture redis) : 
             await p.Both("CONFIG", "SET", "hll-sparse-max-bytes", "3000");
         }
     }
+
+    [Fact]
+    public async Task WritesKeepTheTtlAndPfCountOfOneKeyInvalidatesWatch()
+    {
+        await using var p = await BitPair.Open(node, redis);
+        var k = NodeFixture.Key("h");
+        await p.Same("PFADD", k, "a");
+        await p.Same("EXPIRE", k, "1000");
+        await p.Same("PFADD", k, "b", "c");
+        var many = new List<byte[]>();
+        for (var i = 0; i < 3000; i++) many.Add(Encoding.ASCII.GetBytes("m" + i));
+        await p.Same(Command("PFADD", k, many));                    // promoted: a new value, same TTL
+        await p.Same("PFDEBUG", "ENCODING", k);
+        await p.Same("TTL", k);
+        await p.Same("PFMERGE", k, k);
+        await p.Same("TTL", k);
+
+        // PFCOUNT of one key writes the cached count: a WATCH on the key sees it (Redis signals it).
+        await using var other = await BitPair.Open(node, redis);
+        foreach (var (cached, label) in new[] { (false, "invalid cache"), (true, "valid cache") })
+        {
+            if (!cached) await other.Same("PFADD", k, "x" + label);
+            else await other.Same("PFCOUNT", k);
+            await p.Same("WATCH", k);
+            await other.Same("PFCOUNT", k);
+            await p.Same("MULTI");
+            await p.Same("PING");
+            await p.Same("EXEC");                                     // nil after a recount, PONG after a cached one
+        }
+    }
 }
