@@ -18,6 +18,7 @@ public static class CommandRegistry
         Sets.SetCommands.Register(t);
         Lists.ListCommands.Register(t);
         Bitmaps.BitmapCommands.Register(t);
+        HyperLogLog.HllCommands.Register(t);
         return t;
     }
 }

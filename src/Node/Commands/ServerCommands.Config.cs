@@ -43,6 +43,7 @@ public static partial class ServerCommands
         new("list-max-listpack-size", o => o.ListMaxListpackSize.ToString(), (o, v) => SetInt(v, int.MinValue, int.MaxValue, x => o.ListMaxListpackSize = x)),
         new("list-max-ziplist-size", o => o.ListMaxListpackSize.ToString(), (o, v) => SetInt(v, int.MinValue, int.MaxValue, x => o.ListMaxListpackSize = x)),
         new("list-compress-depth", o => o.ListCompressDepth.ToString(), (o, v) => SetInt(v, 0, int.MaxValue, x => o.ListCompressDepth = x)),
+        Bytes("hll-sparse-max-bytes", o => o.HllSparseMaxBytes, (o, x) => o.HllSparseMaxBytes = x),
         new("maxmemory", _ => "0", null),
         new("maxmemory-policy", _ => "noeviction", null),
         new("appendonly", _ => "no", null),

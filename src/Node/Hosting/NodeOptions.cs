@@ -37,6 +37,8 @@ public sealed class NodeOptions
     public int ListMaxListpackSize { get; set; } = -2;
     /// <summary>list-compress-depth: accepted and reported; lists are not compressed.</summary>
     public int ListCompressDepth { get; set; }
+    /// <summary>hll-sparse-max-bytes: past this size a sparse HyperLogLog converts to dense.</summary>
+    public long HllSparseMaxBytes { get; set; } = 3000;
 
     public Storage.Types.EncodingLimits EncodingLimits() => new()
     {
@@ -48,6 +50,7 @@ public sealed class NodeOptions
         SetMaxListpackEntries = Storage.Types.EncodingLimits.Clamp(SetMaxListpackEntries),
         SetMaxListpackValue = Storage.Types.EncodingLimits.Clamp(SetMaxListpackValue),
         ListMaxListpackSize = ListMaxListpackSize,
+        HllSparseMaxBytes = HllSparseMaxBytes,
     };
 
     /// <summary>SLOWLOG: handlers running at least this many microseconds are logged (negative: none, 0: all).</summary>

@@ -41,6 +41,7 @@ public static class NodeOptionsLoader
             SetMaxListpackValue = c.GetSize(e + "set-max-listpack-value"),
             ListMaxListpackSize = c.GetInt(e + "list-max-listpack-size"),
             ListCompressDepth = c.GetInt(e + "list-compress-depth", 0, int.MaxValue),
+            HllSparseMaxBytes = c.GetSize(e + "hll-sparse-max-bytes"),
             InlineSocketCompletions = c.GetBool(n + "inline-socket-completions"),
             IoBlockSize = (int)Math.Min(c.GetSize(n + "io-block-size"), int.MaxValue),
             PubSubOutputHardLimit = c.GetSize(p + "output-hard-limit"),

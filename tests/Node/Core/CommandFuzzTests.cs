@@ -38,7 +38,7 @@ public class CommandFuzzTests(NodeFixture node) : IClassFixture<NodeFixture>
     };
 
     private static readonly string[] Keys =
-        ["{f}str", "{f}int", "{f}list", "{f}hash", "{f}set", "{f}intset", "{f}zset", "{f}none", "{f}big"];
+        ["{f}str", "{f}int", "{f}list", "{f}hash", "{f}set", "{f}intset", "{f}zset", "{f}none", "{f}big", "{f}hll", "{f}hlldense", "{f}hllbad"];
 
     private static readonly string[] Numbers =
     [
@@ -61,6 +61,7 @@ public class CommandFuzzTests(NodeFixture node) : IClassFixture<NodeFixture>
         "list", "hash", "set", "zset", "none",
         "BIT", "BYTE", "AND", "OR", "XOR", "NOT", "SET", "INCRBY", "OVERFLOW", "WRAP", "SAT", "FAIL",
         "u8", "i64", "u63", "i1", "u1", "#1", "#-1", "#9223372036854775807",
+        "GETREG", "DECODE", "ENCODING", "TODENSE",
     ];
 
     [Fact]
@@ -169,6 +170,11 @@ public class CommandFuzzTests(NodeFixture node) : IClassFixture<NodeFixture>
                 new[] { "SADD", "{f}intset", "1", "2", "3" },
                 new[] { "ZADD", "{f}zset", "1", "a", "2", "b", "2", "c", "-inf", "d" },
                 new[] { "SET", "{f}big", new string('z', 5000) },
+                new[] { "PFADD", "{f}hll", "a", "b", "c" },
+                new[] { "PFADD", "{f}hlldense", "a" },
+                new[] { "PFDEBUG", "TODENSE", "{f}hlldense" },
+                // A sparse HLL whose one XZERO covers 100 registers of 16384: corrupt.
+                new[] { "SET", "{f}hllbad", "HYLL\u0001\0\0\0\0\0\0\0\0\0\0\0@c" },
             };
             var bytes = new List<byte>();
             foreach (var c in setup) bytes.AddRange(Encode(c));

@@ -18,7 +18,7 @@ public sealed record EncodingLimits
         ZSetMaxListpackEntries = int.MaxValue, ZSetMaxListpackValue = int.MaxValue,
         HashMaxListpackEntries = int.MaxValue, HashMaxListpackValue = int.MaxValue,
         SetMaxIntsetEntries = int.MaxValue, SetMaxListpackEntries = int.MaxValue, SetMaxListpackValue = int.MaxValue,
-        ListMaxListpackSize = int.MaxValue,
+        ListMaxListpackSize = int.MaxValue, HllSparseMaxBytes = long.MaxValue,
     };
 
     public int ZSetMaxListpackEntries { get; init; } = 128;
@@ -36,4 +36,7 @@ public sealed record EncodingLimits
     public int ListMaxListpackSize { get; init; } = -2;
 
     public static int Clamp(long x) => (int)Math.Clamp(x, int.MinValue, int.MaxValue);
+
+    /// <summary>hll-sparse-max-bytes: a sparse HyperLogLog that would grow past this many bytes (header included) turns dense.</summary>
+    public long HllSparseMaxBytes { get; init; } = 3000;
 }
