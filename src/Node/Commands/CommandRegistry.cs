@@ -17,6 +17,7 @@ public static class CommandRegistry
         Hashes.HashCommands.Register(t);
         Sets.SetCommands.Register(t);
         Lists.ListCommands.Register(t);
+        Geo.GeoCommands.Register(t);
         return t;
     }
 }
