@@ -59,6 +59,8 @@ public class CommandFuzzTests(NodeFixture node) : IClassFixture<NodeFixture>
         "STORE", "ASYNC", "SYNC", "ID", "ADDR", "LADDR", "USER", "SKIPME", "NOVALUE", "REPLACE", "DB", "ABSTTL",
         "IDLETIME", "FREQ", "WITHVALUES", "HELP", "NOSAVE", "SAVE", "ON", "OFF", "YES", "NO", "ALL", "string",
         "list", "hash", "set", "zset", "none",
+        "FROMMEMBER", "FROMLONLAT", "BYRADIUS", "BYBOX", "WITHDIST", "WITHCOORD", "WITHHASH", "STOREDIST", "ANY", "ASC",
+        "DESC", "m", "km", "ft", "mi",
     ];
 
     [Fact]

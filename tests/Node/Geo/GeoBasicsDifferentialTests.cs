@@ -39,6 +39,9 @@ public class GeoBasicsDifferentialTests(NodeFixture node, RedisServerFixture red
         await d.Same("GEOADD", k, "inf", "1", "a");
         await d.Same("GEOADD", k, "1", "-inf", "a");
         await d.Same("GEOADD", k, "1e300", "1", "a");
+        await d.Same("GEOADD", k, "1e400", "1", "a");
+        await d.Same("GEOADD", k, "1", "1e-400", "a");
+        await d.Same("GEOADD", k, "1", "0e-400", "a", "1e-310", "-Infinity", "b");
         await d.Same("GEOADD", k, "-1234.5678901", "-99.25", "a");
         await d.Same("GEOADD", k, "abc", "1", "a");
         await d.Same("GEOADD", k, "1", "nan", "a");

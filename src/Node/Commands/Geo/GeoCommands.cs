@@ -35,11 +35,28 @@ public static partial class GeoCommands
 
     // ---------------- argument helpers (Redis's error texts) ----------------
 
+    /// <summary>
+    /// A double as Redis's getDoubleFromObject reads it: <see cref="ArgParse.TryDouble"/>, minus what strtod
+    /// flags as out of range (an overflow to infinity from finite digits, an underflow to zero from nonzero ones).
+    /// </summary>
+    internal static bool TryDouble(ReadOnlySpan<byte> s, out double value)
+    {
+        if (!ArgParse.TryDouble(s, out value)) return false;
+        if (double.IsInfinity(value)) return s.IndexOfAny("iI"u8) >= 0;
+        if (value != 0) return true;
+        foreach (var c in s)
+        {
+            if (c is (byte)'e' or (byte)'E') break;
+            if (c is >= (byte)'1' and <= (byte)'9') return false;
+        }
+        return true;
+    }
+
     /// <summary>Reads a longitude,latitude pair at <paramref name="index"/>; replies the error when invalid.</summary>
     internal static bool TryLonLat(CommandContext ctx, int index, out double lon, out double lat)
     {
         lat = 0;
-        if (!ArgParse.TryDouble(ctx.Args[index], out lon) || !ArgParse.TryDouble(ctx.Args[index + 1], out lat))
+        if (!TryDouble(ctx.Args[index], out lon) || !TryDouble(ctx.Args[index + 1], out lat))
         {
             ctx.Reply.WriteError(Errors.NotFloat);
             return false;
@@ -63,7 +80,7 @@ public static partial class GeoCommands
     internal static bool TryRadius(CommandContext ctx, int index, out double radius, out double toMeters)
     {
         toMeters = 0;
-        if (!ArgParse.TryDouble(ctx.Args[index], out radius))
+        if (!TryDouble(ctx.Args[index], out radius))
         {
             ctx.Reply.WriteError("ERR need numeric radius");
             return false;
@@ -80,12 +97,12 @@ public static partial class GeoCommands
     internal static bool TryBox(CommandContext ctx, int index, out double width, out double height, out double toMeters)
     {
         toMeters = height = 0;
-        if (!ArgParse.TryDouble(ctx.Args[index], out width))
+        if (!TryDouble(ctx.Args[index], out width))
         {
             ctx.Reply.WriteError("ERR need numeric width");
             return false;
         }
-        if (!ArgParse.TryDouble(ctx.Args[index + 1], out height))
+        if (!TryDouble(ctx.Args[index + 1], out height))
         {
             ctx.Reply.WriteError("ERR need numeric height");
             return false;
@@ -140,8 +157,8 @@ public static partial class GeoCommands
         int added = 0, updated = 0;
         for (var i = first; i < a.Count; i += 3)
         {
-            ArgParse.TryDouble(a[i], out var lon);
-            ArgParse.TryDouble(a[i + 1], out var lat);
+            TryDouble(a[i], out var lon);
+            TryDouble(a[i + 1], out var lat);
             var outcome = z.Add(GeoHash.Score(lon, lat), a[i + 2], flags, ctx.Server.Encoding, out _);
             if (outcome == ZAddOutcome.Added) added++;
             else if (outcome == ZAddOutcome.Updated) updated++;
