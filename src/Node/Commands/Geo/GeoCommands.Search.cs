@@ -75,6 +75,8 @@ public static partial class GeoCommands
         var w = ctx.Reply;
         var sourceIndex = (kind & SearchKind.SearchStore) != 0 ? 2 : 1;
         if (!ctx.TryGet<RedisSortedSet>(a[sourceIndex], out var z)) return;
+        // Redis reads the source with a read lookup even in the write forms: a missing one is a key miss.
+        if (z is null && ctx.Command.IsWrite) ctx.NotifyKeyMiss(a[sourceIndex]);
 
         var shape = new GeoShape();
         int baseArgs;
