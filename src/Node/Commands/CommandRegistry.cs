@@ -19,6 +19,7 @@ public static class CommandRegistry
         Lists.ListCommands.Register(t);
         Bitmaps.BitmapCommands.Register(t);
         HyperLogLog.HllCommands.Register(t);
+        Geo.GeoCommands.Register(t);
         return t;
     }
 }

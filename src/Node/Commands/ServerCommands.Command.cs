@@ -159,9 +159,9 @@ public static partial class ServerCommands
         if (d.Keys is not null) flags.Add("movablekeys");
         r.WriteSetHeader(flags.Count);
         foreach (var f in flags) r.WriteSimpleString(f);
-        r.WriteInteger(d.Keys is null ? d.FirstKey : 0);
-        r.WriteInteger(d.Keys is null ? d.LastKey : 0);
-        r.WriteInteger(d.Keys is null ? d.Step : 0);
+        r.WriteInteger(d.FirstKey);
+        r.WriteInteger(d.LastKey);
+        r.WriteInteger(d.Step);
         r.WriteSetHeader(d.Categories.Length);
         foreach (var c in d.Categories) r.WriteSimpleString("@" + c);
         r.WriteArrayHeader(0); // tips

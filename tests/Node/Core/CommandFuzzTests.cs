@@ -62,6 +62,8 @@ public class CommandFuzzTests(NodeFixture node) : IClassFixture<NodeFixture>
         "BIT", "BYTE", "AND", "OR", "XOR", "NOT", "SET", "INCRBY", "OVERFLOW", "WRAP", "SAT", "FAIL",
         "u8", "i64", "u63", "i1", "u1", "#1", "#-1", "#9223372036854775807",
         "GETREG", "DECODE", "ENCODING", "TODENSE",
+        "FROMMEMBER", "FROMLONLAT", "BYRADIUS", "BYBOX", "WITHDIST", "WITHCOORD", "WITHHASH", "STOREDIST", "ANY", "ASC",
+        "DESC", "m", "km", "ft", "mi",
     ];
 
     [Fact]
