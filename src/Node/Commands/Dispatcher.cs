@@ -107,7 +107,7 @@ public sealed class Dispatcher
             }
     }
 
-    private static void Rejected(CommandDef def, CommandBuffer args) => Interlocked.Increment(ref def.StatsFor(args).Rejected);
+    private static void Rejected(CommandDef def, CommandBuffer args) => def.StatsFor(args).AddRejected();
 
     /// <summary>Checks that this node serves <paramref name="slot"/>; otherwise writes the redirection.</summary>
     internal bool Routed(ClientSession s, int slot, bool isWrite, bool mayHold = true)
@@ -267,15 +267,12 @@ public sealed class Dispatcher
         if (!ctx.ServingBlocked && (def.Flags & CommandFlags.Admin) == 0) Monitor(ctx, def, args);
         // A command that blocked is counted when it is served (or times out), as Redis counts it.
         if (ctx.Session.PendingBlock is Server.Blocking.BlockedClient && !ctx.ServingBlocked) return;
-        var stats = def.StatsFor(args);
         var ticks = Stopwatch.GetTimestamp() - started;
-        Interlocked.Increment(ref stats.Calls);
-        Interlocked.Add(ref stats.Ticks, ticks);
+        // Failed: the reply itself is an error (EXEC's array of results is not, whatever it holds).
+        def.StatsFor(args).AddCall(ticks, failed: reply.LastErrorAt == mark);
         var slower = ctx.Server.Options.SlowlogLogSlowerThan;
         if (slower >= 0 && ticks * 1_000_000 / Stopwatch.Frequency >= slower && (def.Flags & CommandFlags.SkipSlowlog) == 0)
             LogSlow(ctx, def, args, ticks);
-        // Failed: the reply itself is an error (EXEC's array of results is not, whatever it holds).
-        if (reply.LastErrorAt == mark) Interlocked.Increment(ref stats.Failed);
     }
 
     /// <summary>

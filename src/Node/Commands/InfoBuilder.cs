@@ -174,7 +174,7 @@ public static class InfoBuilder
 
     private static void CommandStatLine(StringBuilder sb, CommandStats c)
     {
-        long calls = Interlocked.Read(ref c.Calls), rejected = Interlocked.Read(ref c.Rejected), failed = Interlocked.Read(ref c.Failed);
+        long calls = c.Calls, rejected = c.Rejected, failed = c.Failed;
         if (calls == 0 && rejected == 0 && failed == 0) return;
         var usec = c.Microseconds;
         var perCall = calls == 0 ? 0 : (double)usec / calls;
