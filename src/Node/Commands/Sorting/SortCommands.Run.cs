@@ -19,7 +19,7 @@ public static partial class SortCommands
     {
         var o = Parse(ctx, readOnly);
         if (o is null) return;
-        var value = ctx.Get(ctx.Args[1]);
+        var value = SortPattern.Read(ctx, ctx.Args[1]);
         if (value is not (null or RedisList or RedisSet or RedisSortedSet))
         {
             ctx.Reply.WriteError(Errors.WrongType);

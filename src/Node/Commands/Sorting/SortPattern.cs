@@ -49,11 +49,19 @@ internal static class SortPattern
         element.CopyTo(key.AsSpan(star));
         pattern.AsSpan(star + 1, postfix).CopyTo(key.AsSpan(star + element.Length));
 
-        var o = ctx.Get(key);
+        var o = Read(ctx, key);
         if (o is null) return null;
         if (fieldLength > 0)
             return o is RedisHash h && h.TryGet(field, out var v) ? v.ToArray() : null;
         return o as byte[];
+    }
+
+    /// <summary>A lookup as Redis's lookupKeyRead: a miss is a keymiss event even in SORT, a write command.</summary>
+    public static object? Read(CommandContext ctx, ReadOnlySpan<byte> key)
+    {
+        var v = ctx.Get(key);
+        if (v is null && ctx.Command.IsWrite) ctx.NotifyKeyMiss(key);
+        return v;
     }
 
     /// <summary>
