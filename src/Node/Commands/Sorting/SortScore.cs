@@ -65,31 +65,50 @@ internal static class SortScore
         return i > exp && i == s.Length;
     }
 
-    /// <summary>A hexadecimal mantissa (strtod's "0x" form) with an optional fraction and no exponent.</summary>
+    /// <summary>strtod's hexadecimal form: hex digits with an optional fraction and an optional binary exponent (p).</summary>
     private static bool TryHex(ReadOnlySpan<byte> s, bool neg, out double score)
     {
         score = 0;
-        double v = 0, scale = 1;
+        double v = 0;
+        var exponent = 0L;
         var digits = 0;
         var fraction = false;
-        foreach (var c in s)
+        var nonZero = false;
+        var i = 0;
+        for (; i < s.Length; i++)
         {
+            var c = s[i];
             if (c == '.' && !fraction)
             {
                 fraction = true;
                 continue;
             }
-            var d = char.IsAsciiHexDigit((char)c) ? Convert.ToInt32(((char)c).ToString(), 16) : -1;
-            if (d < 0) return false;
+            if (!char.IsAsciiHexDigit((char)c)) break;
+            var d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
             digits++;
-            if (fraction)
-            {
-                scale /= 16;
-                v += d * scale;
-            }
-            else v = v * 16 + d;
+            nonZero |= d != 0;
+            v = v * 16 + d;
+            if (fraction) exponent -= 4;
         }
-        if (digits == 0 || double.IsInfinity(v)) return false;
+        if (digits == 0) return false;
+        if (i < s.Length)
+        {
+            if ((s[i] | 0x20) != 'p') return false;
+            i++;
+            var expNeg = i < s.Length && s[i] == '-';
+            if (i < s.Length && s[i] is (byte)'+' or (byte)'-') i++;
+            if (i == s.Length) return false;
+            long e = 0;
+            for (; i < s.Length; i++)
+            {
+                if (!char.IsAsciiDigit((char)s[i])) return false;
+                e = Math.Min(e * 10 + (s[i] - '0'), 100_000);
+            }
+            exponent += expNeg ? -e : e;
+        }
+        v = Math.ScaleB(v, (int)Math.Clamp(exponent, -100_000, 100_000));
+        if (double.IsInfinity(v)) return false; // ERANGE
+        if (v == 0 && nonZero) return false; // underflow to zero: ERANGE
         score = neg ? -v : v;
         return true;
     }
