@@ -20,6 +20,7 @@ public static class CommandRegistry
         Bitmaps.BitmapCommands.Register(t);
         HyperLogLog.HllCommands.Register(t);
         Geo.GeoCommands.Register(t);
+        Sorting.SortCommands.Register(t);
         return t;
     }
 }

@@ -290,6 +290,12 @@ public sealed class RedisList : RedisObject
 
     private void RemovedNoShrink(byte[] value) => _listpackBytes -= ListpackSize.Entry(value);
 
+    /// <summary>
+    /// Makes the list a quicklist whatever its size, as lists Redis 7.0 builds without a conversion check
+    /// (SORT ... STORE) are; later shrinking converts it back as usual.
+    /// </summary>
+    public void MarkQuicklist() => _quicklist = true;
+
     private void Grew(EncodingLimits limits)
     {
         if (!_quicklist && ListpackSize.Exceeds(limits.ListMaxListpackSize, _listpackBytes, _count)) _quicklist = true;
