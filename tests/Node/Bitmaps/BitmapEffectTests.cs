@@ -7,23 +7,12 @@ namespace QuorumCache.Tests.Node.Bitmaps;
 /// Replication effects of the bitmap writes: recorded on a private node, replayed on a fresh server,
 /// the strings must be identical; writes that change nothing leave no effect.
 /// </summary>
-public sealed class BitmapEffectTests : IAsyncLifetime
+public sealed class BitmapEffectTests : RecordingNode
 {
-    private readonly NodeFixture _node = new();
-    private readonly EffectRecorder _sink = new();
-
-    public async Task InitializeAsync()
-    {
-        await _node.InitializeAsync();
-        _node.Server.Effects = _sink;
-    }
-
-    public Task DisposeAsync() => _node.DisposeAsync();
-
     [Fact]
     public async Task BitmapWritesReplayToTheSameStrings()
     {
-        await using var c = await _node.ConnectAsync();
+        await using var c = await Node.ConnectAsync();
         var t = NodeFixture.Key("");
         string a = t + "a", b = t + "b", d = t + "d", f = t + "f";
         await c.Run("SETBIT", a, "100", "1");
@@ -34,7 +23,7 @@ public sealed class BitmapEffectTests : IAsyncLifetime
         await c.Run("BITOP", "NOT", a, a);
         await c.Run("BITFIELD", f, "SET", "i5", "#3", "-7", "OVERFLOW", "SAT", "INCRBY", "u63", "9", "-1", "OVERFLOW", "FAIL", "INCRBY", "u8", "100", "1000");
         await c.Run("BITFIELD", f, "OVERFLOW", "WRAP", "INCRBY", "i64", "0", "9223372036854775807", "INCRBY", "i64", "0", "10");
-        var fresh = _sink.ReplayOnFreshServer();
+        var fresh = Recorder.ReplayOnFreshServer();
         foreach (var k in new[] { a, b, d, f })
         {
             var live = (await c.Run("GET", k)).Bytes;
@@ -45,18 +34,18 @@ public sealed class BitmapEffectTests : IAsyncLifetime
     [Fact]
     public async Task WritesThatChangeNothingLeaveNoEffect()
     {
-        await using var c = await _node.ConnectAsync();
+        await using var c = await Node.ConnectAsync();
         var t = NodeFixture.Key("");
         await c.Run("SETBIT", t + "a", "9", "1");
-        var before = _sink.Count;
+        var before = Recorder.Count;
         await c.Run("SETBIT", t + "a", "9", "1");                     // same bit
         await c.Run("SETBIT", t + "a", "2", "0");                     // already clear, no growth
         await c.Run("BITFIELD", t + "a", "GET", "u8", "0");           // reads only
         await c.Run("BITOP", "AND", t + "none2", t + "none");          // empty result, nothing to delete
         await c.Run("BITFIELD", t + "a", "SET", "u8", "0", "x");      // rejected
-        Assert.Equal(before, _sink.Count);
+        Assert.Equal(before, Recorder.Count);
         await c.Run("BITOP", "AND", t + "a", t + "none");              // empty result deletes a
-        Assert.Equal(["BITOP", "AND", t + "a", t + "none"], _sink.Commands()[^1]);
-        Assert.Null(Stored.Value(_sink.ReplayOnFreshServer(), t + "a"));
+        Assert.Equal(["BITOP", "AND", t + "a", t + "none"], Recorder.Commands()[^1]);
+        Assert.Null(Stored.Value(Recorder.ReplayOnFreshServer(), t + "a"));
     }
 }

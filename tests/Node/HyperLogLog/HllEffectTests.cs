@@ -7,25 +7,14 @@ namespace QuorumCache.Tests.Node.HyperLogLog;
 /// Replication effects of the HLL commands: recorded on a private node, replayed on a fresh server,
 /// the strings must be identical (cached counts included); commands that change nothing leave no effect.
 /// </summary>
-public sealed class HllEffectTests : IAsyncLifetime
+public sealed class HllEffectTests : RecordingNode
 {
-    private readonly NodeFixture _node = new();
-    private readonly EffectRecorder _sink = new();
-
-    public async Task InitializeAsync()
-    {
-        await _node.InitializeAsync();
-        _node.Server.Effects = _sink;
-    }
-
-    public Task DisposeAsync() => _node.DisposeAsync();
-
     private static string[] Elements(string prefix, int n) => Enumerable.Range(0, n).Select(i => prefix + i).ToArray();
 
     [Fact]
     public async Task HllWritesReplayToTheSameStrings()
     {
-        await using var c = await _node.ConnectAsync();
+        await using var c = await Node.ConnectAsync();
         var t = NodeFixture.Key("");
         string s = t + "s", d = t + "d", m = t + "m", g = t + "g";
         await c.Run(["PFADD", s, .. Elements("a", 30)]);
@@ -38,7 +27,7 @@ public sealed class HllEffectTests : IAsyncLifetime
         await c.Run("PFADD", g, "x");
         await c.Run("PFDEBUG", "TODENSE", g);
         await c.Run("PFCOUNT", s, d, m);                             // a union: no change
-        var fresh = _sink.ReplayOnFreshServer();
+        var fresh = Recorder.ReplayOnFreshServer();
         foreach (var k in new[] { s, d, m, g })
         {
             var live = (await c.Run("GET", k)).Bytes;
@@ -49,12 +38,12 @@ public sealed class HllEffectTests : IAsyncLifetime
     [Fact]
     public async Task CommandsThatChangeNothingLeaveNoEffect()
     {
-        await using var c = await _node.ConnectAsync();
+        await using var c = await Node.ConnectAsync();
         var t = NodeFixture.Key("");
         await c.Run(["PFADD", t + "a", .. Elements("a", 20)]);
         await c.Run("PFCOUNT", t + "a");
-        Assert.Equal(["PFCOUNT", t + "a"], _sink.Commands()[^1]);
-        var before = _sink.Count;
+        Assert.Equal(["PFCOUNT", t + "a"], Recorder.Commands()[^1]);
+        var before = Recorder.Count;
         await c.Run(["PFADD", t + "a", .. Elements("a", 20)]);       // all present
         await c.Run("PFCOUNT", t + "a");                             // cached
         await c.Run("PFCOUNT", t + "a", t + "none");                 // union
@@ -62,9 +51,9 @@ public sealed class HllEffectTests : IAsyncLifetime
         await c.Run("PFDEBUG", "ENCODING", t + "a");
         await c.Run("PFDEBUG", "DECODE", t + "a");
         await c.Run("SET", t + "str", "foo");
-        before = _sink.Count;
+        before = Recorder.Count;
         await c.Run("PFADD", t + "str", "x");                        // not an HLL
         await c.Run("PFMERGE", t + "str", t + "a");
-        Assert.Equal(before, _sink.Count);
+        Assert.Equal(before, Recorder.Count);
     }
 }

@@ -9,20 +9,9 @@ using QuorumCache.Tests.Infrastructure;
 
 namespace QuorumCache.Tests.Node.Lists;
 
-/// <summary>A node of its own whose effects are recorded (the shared fixtures stay untouched).</summary>
-public sealed class RecordingNodeFixture : IAsyncLifetime
+/// <summary>A <see cref="RecordingNode"/> shared by a class, with keyspace dumps for comparing replays.</summary>
+public sealed class RecordingNodeFixture : RecordingNode
 {
-    public NodeFixture Node { get; } = new();
-    public EffectRecorder Recorder { get; } = new();
-
-    public async Task InitializeAsync()
-    {
-        await Node.InitializeAsync();
-        Node.Server.Effects = Recorder;
-    }
-
-    public Task DisposeAsync() => Node.DisposeAsync();
-
     /// <summary>Every key of a server rendered as text (lists element by element), sorted by key.</summary>
     public static SortedDictionary<string, string> Dump(NodeServer server)
     {

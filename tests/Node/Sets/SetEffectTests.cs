@@ -6,23 +6,12 @@ namespace QuorumCache.Tests.Node.Sets;
 /// Replication effects of set writes: recorded on a private node, replayed on a fresh server, the
 /// contents must be identical. SPOP must never appear as itself (it is random).
 /// </summary>
-public sealed class SetEffectTests : IAsyncLifetime
+public sealed class SetEffectTests : RecordingNode
 {
-    private readonly NodeFixture _node = new();
-    private readonly EffectRecorder _sink = new();
-
-    public async Task InitializeAsync()
-    {
-        await _node.InitializeAsync();
-        _node.Server.Effects = _sink;
-    }
-
-    public Task DisposeAsync() => _node.DisposeAsync();
-
     [Fact]
     public async Task SPopReplaysAsSRemOfThePoppedMembers()
     {
-        await using var c = await _node.ConnectAsync();
+        await using var c = await Node.ConnectAsync();
         var t = NodeFixture.Key();
         var big = t + "big";
         var small = t + "small";
@@ -35,10 +24,10 @@ public sealed class SetEffectTests : IAsyncLifetime
         await c.Run("SPOP", small, "7");
         await c.Run("SPOP", ints, "10");
         await c.Run("SPOP", ints);
-        var effects = _sink.Commands();
+        var effects = Recorder.Commands();
         Assert.DoesNotContain(effects, e => e[0].Equals("SPOP", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(effects, e => e[0] == "SREM" && e[1] == big && e.Length == 252);
-        var fresh = _sink.ReplayOnFreshServer();
+        var fresh = Recorder.ReplayOnFreshServer();
         foreach (var k in new[] { big, small, ints })
         {
             var live = CollectionTestKit.Sorted(await c.Run("SMEMBERS", k));
@@ -49,12 +38,12 @@ public sealed class SetEffectTests : IAsyncLifetime
     [Fact]
     public async Task SPopOfEverythingReplaysAsDel()
     {
-        await using var c = await _node.ConnectAsync();
+        await using var c = await Node.ConnectAsync();
         var k = NodeFixture.Key("s");
         await c.Run("SADD", k, "a", "b", "c");
         Assert.Equal(3, Reply.Strings(await c.Run("SPOP", k, "10")).Length);
-        Assert.Equal(["DEL", k], _sink.Commands()[^1]);
-        var fresh = _sink.ReplayOnFreshServer();
+        Assert.Equal(["DEL", k], Recorder.Commands()[^1]);
+        var fresh = Recorder.ReplayOnFreshServer();
         Assert.Null(Stored.Value(fresh, k));
     }
 
@@ -63,7 +52,7 @@ public sealed class SetEffectTests : IAsyncLifetime
     {
         var seed = Environment.TickCount;
         var rng = new Random(seed);
-        await using var c = await _node.ConnectAsync();
+        await using var c = await Node.ConnectAsync();
         var t = NodeFixture.Key();
         string[] keys = [t + "a", t + "b", t + "c", t + "d"];
         for (var i = 0; i < 400; i++)
@@ -84,7 +73,7 @@ public sealed class SetEffectTests : IAsyncLifetime
             };
             Reply.AssertNotError(await c.Run(cmd));
         }
-        var fresh = _sink.ReplayOnFreshServer();
+        var fresh = Recorder.ReplayOnFreshServer();
         foreach (var k in keys)
         {
             var live = CollectionTestKit.Sorted(await c.Run("SMEMBERS", k));
