@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using QuorumCache.Cluster.Slots;
 using QuorumCache.Node.Server;
@@ -287,8 +286,7 @@ public sealed class Dispatcher
         var dispatcher = ctx.Server.Dispatcher;
         var hub = dispatcher._hub ??= ctx.Server.Get<Messaging.PubSubHub>();
         if (hub is not { HasMonitors: true }) return;
-        if ((def.Flags & CommandFlags.RedactArgs) != 0) hub.FeedMonitorsRedacted(ctx.Session, args);
-        else hub.FeedMonitors(ctx.Session, args);
+        hub.FeedMonitors(ctx.Session, args, redact: (def.Flags & CommandFlags.RedactArgs) != 0);
     }
 
     private Messaging.PubSubHub? _hub;

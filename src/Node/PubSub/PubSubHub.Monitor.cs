@@ -38,21 +38,15 @@ public sealed partial class PubSubHub
         _monitors = Array.FindAll(_monitors, m => m != sub);
     }
 
-    /// <summary>Sends one command line to every monitor (any thread; never blocks).</summary>
-    public void FeedMonitors(ClientSession client, CommandBuffer args)
+    /// <summary>
+    /// Sends one command line to every monitor (any thread; never blocks). With <paramref name="redact"/>
+    /// every argument after the command's name is shown as "(redacted)" (AUTH, HELLO).
+    /// </summary>
+    public void FeedMonitors(ClientSession client, CommandBuffer args, bool redact)
     {
         var monitors = _monitors;
         if (monitors.Length == 0) return;
-        var line = MonitorLine(_server.Clock.GetUtcNow(), client.Address, args, redact: false);
-        foreach (var m in monitors) m.Enqueue(line);
-    }
-
-    /// <summary>As <see cref="FeedMonitors(ClientSession, CommandBuffer)"/>, with every argument after the name shown as "(redacted)".</summary>
-    public void FeedMonitorsRedacted(ClientSession client, CommandBuffer args)
-    {
-        var monitors = _monitors;
-        if (monitors.Length == 0) return;
-        var line = MonitorLine(_server.Clock.GetUtcNow(), client.Address, args, redact: true);
+        var line = MonitorLine(_server.Clock.GetUtcNow(), client.Address, args, redact);
         foreach (var m in monitors) m.Enqueue(line);
     }
 

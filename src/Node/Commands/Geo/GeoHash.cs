@@ -105,26 +105,23 @@ internal static class GeoHash
 
     public static GeoCell Move(GeoCell c, int dx, int dy) => MoveY(MoveX(c, dx), dy);
 
-    private static GeoCell MoveX(GeoCell c, int d)
-    {
-        if (d == 0) return c;
-        var x = c.Bits & 0xaaaaaaaaaaaaaaaaUL;
-        var y = c.Bits & 0x5555555555555555UL;
-        var zz = 0x5555555555555555UL >> (64 - c.Step * 2);
-        x = d > 0 ? x + (zz + 1) : (x | zz) - (zz + 1);
-        x &= 0xaaaaaaaaaaaaaaaaUL >> (64 - c.Step * 2);
-        return c with { Bits = x | y };
-    }
+    private const ulong EvenBits = 0xaaaaaaaaaaaaaaaaUL; // longitude bits of an interleaved hash
+    private const ulong OddBits = 0x5555555555555555UL;  // latitude bits
 
-    private static GeoCell MoveY(GeoCell c, int d)
+    private static GeoCell MoveX(GeoCell c, int d) => MoveAlong(c, d, EvenBits, OddBits);
+
+    private static GeoCell MoveY(GeoCell c, int d) => MoveAlong(c, d, OddBits, EvenBits);
+
+    /// <summary>Adds <paramref name="d"/>'s sign to the coordinate held in <paramref name="own"/> bits, carrying through the other coordinate's bits.</summary>
+    private static GeoCell MoveAlong(GeoCell c, int d, ulong own, ulong other)
     {
         if (d == 0) return c;
-        var x = c.Bits & 0xaaaaaaaaaaaaaaaaUL;
-        var y = c.Bits & 0x5555555555555555UL;
-        var zz = 0xaaaaaaaaaaaaaaaaUL >> (64 - c.Step * 2);
-        y = d > 0 ? y + (zz + 1) : (y | zz) - (zz + 1);
-        y &= 0x5555555555555555UL >> (64 - c.Step * 2);
-        return c with { Bits = x | y };
+        var mine = c.Bits & own;
+        var theirs = c.Bits & other;
+        var zz = other >> (64 - c.Step * 2);
+        mine = d > 0 ? mine + (zz + 1) : (mine | zz) - (zz + 1);
+        mine &= own >> (64 - c.Step * 2);
+        return c with { Bits = mine | theirs };
     }
 
     // ---------------- bit interleaving ----------------
