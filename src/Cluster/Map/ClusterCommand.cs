@@ -1,6 +1,6 @@
 namespace QuorumCache.Cluster.Map;
 
-/// <summary>Operations on the cluster map, as stored in the Raft log. Values are append-only.</summary>
+/// <summary>Operations on the cluster map, as the coordinator numbers and sends them. Values are append-only.</summary>
 public enum ClusterOp : byte
 {
     Bootstrap = 1,
@@ -38,7 +38,7 @@ public sealed record ClusterCommand
     {
         using var ms = new MemoryStream();
         using var w = new BinaryWriter(ms);
-        w.Write((byte)1); // format version
+        w.Write((byte)2); // format version
         w.Write((byte)Op);
         w.Write(ClusterId);
         w.Write(Member is not null);
@@ -48,6 +48,7 @@ public sealed record ClusterCommand
             w.Write(m.Host);
             w.Write(m.Port);
             w.Write(m.BusPort);
+            w.Write(m.DataPort);
             w.Write((byte)m.State);
         }
         w.Write(NodeId);
@@ -71,12 +72,12 @@ public sealed record ClusterCommand
         try
         {
             using var r = new BinaryReader(new MemoryStream(data));
-            if (r.ReadByte() != 1) throw new InvalidDataException("unknown cluster command format");
+            if (r.ReadByte() != 2) throw new InvalidDataException("unknown cluster command format");
             var op = (ClusterOp)r.ReadByte();
             var clusterId = r.ReadString();
             Member? member = null;
             if (r.ReadBoolean())
-                member = new Member(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
+                member = new Member(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
             var nodeId = r.ReadString();
             var state = (MemberState)r.ReadByte();
             var n = r.ReadInt32();

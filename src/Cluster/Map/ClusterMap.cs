@@ -13,8 +13,11 @@ public enum MemberState : byte
     Leaving = 3,
 }
 
-/// <summary>A cluster member: 40-hex id, where clients and the bus reach it, and its state.</summary>
-public sealed record Member(string Id, string Host, int Port, int BusPort, MemberState State)
+/// <summary>
+/// A cluster member: 40-hex id, where clients reach it (<see cref="Port"/>), its cluster bus port (Akka
+/// remoting, Redis's "cport"), its data-link port (hand-off and pub/sub frames), and its state.
+/// </summary>
+public sealed record Member(string Id, string Host, int Port, int BusPort, int DataPort, MemberState State)
 {
     public string Endpoint => $"{Host}:{Port}";
 }
@@ -41,7 +44,8 @@ public sealed record Migration(int Slot, string Source, string Target, Migration
 /// <summary>
 /// The committed cluster map: members, every slot's group, and slot hand-offs in progress. Immutable:
 /// a change builds a new map (conventions: swapped whole). <see cref="Version"/> is the Raft index of
-/// the last entry applied, so two nodes with the same version have the same map.
+/// the last change applied; the coordinator numbers changes, so two nodes with the same version (and
+/// coordinator term) have the same map.
 /// </summary>
 public sealed class ClusterMap
 {

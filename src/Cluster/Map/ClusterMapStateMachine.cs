@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
+using System.IO.Compression;
 
 namespace QuorumCache.Cluster.Map;
 
 /// <summary>
-/// Applies committed <see cref="ClusterCommand"/>s to the map. Pure and deterministic: every node
-/// applying the same log gets the same map. Invalid commands (a stale migration completion, a slot
+/// Applies <see cref="ClusterCommand"/>s to the map. Pure and deterministic: every node applying the
+/// coordinator's numbered changes gets the same map. Invalid commands (a stale migration completion, a slot
 /// assigned to an unknown node) are ignored, never half-applied.
 /// </summary>
 public static class ClusterMapStateMachine
@@ -84,73 +85,103 @@ public static class ClusterMapStateMachine
         return new ClusterMap(index, map.ClusterId, members, slots ?? map.CopySlots(), migrations, epoch);
     }
 
+    /// <summary>
+    /// The whole map in a compact form (members once, then per slot a member index and its epoch,
+    /// Brotli-compressed): what the coordinator sends a member that lags and what a node keeps on disk.
+    /// </summary>
     public static byte[] Snapshot(ClusterMap map)
     {
         using var ms = new MemoryStream();
-        using var w = new BinaryWriter(ms);
-        w.Write((byte)1);
-        w.Write(map.Version);
-        w.Write(map.ClusterId);
-        w.Write(map.CurrentEpoch);
-        w.Write(map.Members.Count);
-        foreach (var m in map.Members.Values)
+        using (var z = new BrotliStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+        using (var w = new BinaryWriter(z))
         {
-            w.Write(m.Id);
-            w.Write(m.Host);
-            w.Write(m.Port);
-            w.Write(m.BusPort);
-            w.Write((byte)m.State);
+            w.Write((byte)2);
+            w.Write(map.Version);
+            w.Write(map.ClusterId);
+            w.Write(map.CurrentEpoch);
+            w.Write(map.Members.Count);
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var m in map.Members.Values)
+            {
+                index[m.Id] = index.Count;
+                w.Write(m.Id);
+                w.Write(m.Host);
+                w.Write(m.Port);
+                w.Write(m.BusPort);
+                w.Write(m.DataPort);
+                w.Write((byte)m.State);
+            }
+            // A slot's primary: 0 = unassigned, i + 1 = the i-th member, or (-1, id) for an id that is not a member.
+            for (var s = 0; s < Slots.HashSlot.Count; s++)
+            {
+                var g = map[s];
+                if (g is null) { w.Write7BitEncodedInt(0); continue; }
+                if (index.TryGetValue(g.Primary, out var i)) w.Write7BitEncodedInt(i + 1);
+                else
+                {
+                    w.Write7BitEncodedInt(-1);
+                    w.Write(g.Primary);
+                }
+                w.Write7BitEncodedInt64(g.Epoch);
+            }
+            w.Write(map.Migrations.Count);
+            foreach (var mig in map.Migrations.Values)
+            {
+                w.Write((short)mig.Slot);
+                w.Write(mig.Source);
+                w.Write(mig.Target);
+                w.Write((byte)mig.Phase);
+                w.Write(mig.StartedAtMs);
+            }
         }
-        for (var s = 0; s < Slots.HashSlot.Count; s++)
-        {
-            var g = map[s];
-            w.Write(g?.Primary ?? "");
-            w.Write(g?.Epoch ?? 0);
-        }
-        w.Write(map.Migrations.Count);
-        foreach (var mig in map.Migrations.Values)
-        {
-            w.Write((short)mig.Slot);
-            w.Write(mig.Source);
-            w.Write(mig.Target);
-            w.Write((byte)mig.Phase);
-            w.Write(mig.StartedAtMs);
-        }
-        w.Flush();
         return ms.ToArray();
     }
 
+    /// <summary>Reads <see cref="Snapshot"/>'s form; throws <see cref="InvalidDataException"/> when malformed.</summary>
     public static ClusterMap Restore(byte[] data)
     {
-        using var r = new BinaryReader(new MemoryStream(data));
-        if (r.ReadByte() != 1) throw new InvalidDataException("unknown cluster map snapshot format");
-        var version = r.ReadInt64();
-        var clusterId = r.ReadString();
-        var epoch = r.ReadInt64();
-        var members = ImmutableSortedDictionary.CreateBuilder<string, Member>(StringComparer.Ordinal);
-        var n = r.ReadInt32();
-        for (var i = 0; i < n; i++)
+        try
         {
-            var m = new Member(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
-            members[m.Id] = m;
+            using var r = new BinaryReader(new BrotliStream(new MemoryStream(data), CompressionMode.Decompress));
+            if (r.ReadByte() != 2) throw new InvalidDataException("unknown cluster map snapshot format");
+            var version = r.ReadInt64();
+            var clusterId = r.ReadString();
+            var epoch = r.ReadInt64();
+            var members = ImmutableSortedDictionary.CreateBuilder<string, Member>(StringComparer.Ordinal);
+            var n = r.ReadInt32();
+            if (n < 0 || n > 100_000) throw new InvalidDataException("bad member count");
+            var ids = new string[n];
+            for (var i = 0; i < n; i++)
+            {
+                var m = new Member(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
+                members[m.Id] = m;
+                ids[i] = m.Id;
+            }
+            var slots = new SlotGroup?[Slots.HashSlot.Count];
+            var groups = new Dictionary<(string, long), SlotGroup>();
+            for (var s = 0; s < slots.Length; s++)
+            {
+                var who = r.Read7BitEncodedInt();
+                if (who == 0) continue;
+                var primary = who == -1 ? r.ReadString() : who > 0 && who <= n ? ids[who - 1] : throw new InvalidDataException("bad member index");
+                var e = r.Read7BitEncodedInt64();
+                if (!groups.TryGetValue((primary, e), out var g)) groups[(primary, e)] = g = SlotGroup.Of(primary, e);
+                slots[s] = g;
+            }
+            var migrations = ImmutableSortedDictionary.CreateBuilder<int, Migration>();
+            var k = r.ReadInt32();
+            if (k < 0 || k > Slots.HashSlot.Count) throw new InvalidDataException("bad hand-off count");
+            for (var i = 0; i < k; i++)
+            {
+                var mig = new Migration(r.ReadInt16(), r.ReadString(), r.ReadString(), (MigrationPhase)r.ReadByte(), r.ReadInt64());
+                if (mig.Slot < 0 || mig.Slot >= Slots.HashSlot.Count) throw new InvalidDataException("bad slot number");
+                migrations[mig.Slot] = mig;
+            }
+            return new ClusterMap(version, clusterId, members.ToImmutable(), slots, migrations.ToImmutable(), epoch);
         }
-        var slots = new SlotGroup?[Slots.HashSlot.Count];
-        var groups = new Dictionary<(string, long), SlotGroup>();
-        for (var s = 0; s < slots.Length; s++)
+        catch (Exception ex) when (ex is EndOfStreamException or FormatException or IOException)
         {
-            var primary = r.ReadString();
-            var e = r.ReadInt64();
-            if (primary.Length == 0) continue;
-            if (!groups.TryGetValue((primary, e), out var g)) groups[(primary, e)] = g = SlotGroup.Of(primary, e);
-            slots[s] = g;
+            throw new InvalidDataException("malformed cluster map snapshot: " + ex.Message);
         }
-        var migrations = ImmutableSortedDictionary.CreateBuilder<int, Migration>();
-        var k = r.ReadInt32();
-        for (var i = 0; i < k; i++)
-        {
-            var mig = new Migration(r.ReadInt16(), r.ReadString(), r.ReadString(), (MigrationPhase)r.ReadByte(), r.ReadInt64());
-            migrations[mig.Slot] = mig;
-        }
-        return new ClusterMap(version, clusterId, members.ToImmutable(), slots, migrations.ToImmutable(), epoch);
     }
 }

@@ -1,19 +1,17 @@
 using Microsoft.Extensions.Logging;
 using QuorumCache.Cluster.Map;
-using QuorumCache.Cluster.Raft;
+using QuorumCache.Cluster.Actors;
 
 namespace QuorumCache.Cluster.Runtime;
 
 /// <summary>
-/// What the leader decides, every 100 ms on the cluster loop: Raft membership (learners for new
-/// members, up to five voters chosen automatically, failed voters replaced), failure declarations,
-/// hand-off timeouts, and rebalancing. Every decision is a committed entry, so a partitioned minority
-/// decides nothing. Proposals are throttled so a pending one is not repeated until it had time to commit.
+/// What the coordinator decides, every 100 ms on the cluster loop while it is with the majority:
+/// members (from Akka.Cluster's view), failure declarations, hand-off timeouts, and rebalancing. A
+/// coordinator cut off from the majority decides nothing. Repeated decisions are throttled.
 /// </summary>
 public sealed partial class ClusterNode
 {
     private readonly Dictionary<string, long> _throttle = new();
-    private readonly Dictionary<string, long> _firstSeenMs = new();
 
     private bool Throttled(string key, long now, long holdMs = 1000)
     {
@@ -25,74 +23,60 @@ public sealed partial class ClusterNode
     private bool ProposeOnce(string key, long now, ClusterCommand cmd)
     {
         if (Throttled(key, now)) return false;
-        _raft.Propose(cmd.Encode(), now);
+        Commit(cmd);
         return true;
     }
 
     private void Coordinate(long now)
     {
         var map = _map;
-        if (!map.IsBootstrapped)
-        {
-            if (IsBootstrapping)
-                ProposeOnce("bootstrap", now, new ClusterCommand { Op = ClusterOp.Bootstrap, ClusterId = Identity.ClusterId!, Member = Me(MemberState.Up) });
-            return;
-        }
-        ManageRaftMembers(map, now);
-        DetectFailures(map, now);
+        if (!map.IsBootstrapped) return;
+        SyncMembers(map, now);
+        map = _map;
         ManageMigrations(map, now);
-        Rebalance(map, now);
+        Rebalance(_map, now);
     }
 
-    private void ManageRaftMembers(ClusterMap map, long now)
-    {
-        var config = _raft.Configuration;
-        ConfigChange? change = null;
-        // New members become learners; members gone from the map leave the Raft configuration.
-        foreach (var m in map.Members.Values)
-            if (m.State != MemberState.Failed && !config.Contains(m.Id)) { change = ConfigChange.AddLearner(m.Id); break; }
-        if (change is null)
-            foreach (var id in config.Voters.Concat(config.Learners))
-                if (!map.Members.ContainsKey(id) && id != MyId) { change = new ConfigChange(ConfigChangeKind.RemoveNode, id); break; }
-        if (change is null)
-        {
-            var healthy = map.Members.Values.Count(m => m.State == MemberState.Up);
-            var target = Math.Min(_options.MaxVoters, healthy >= 5 ? 5 : healthy >= 3 ? 3 : 1);
-            var liveVoters = config.Voters.Count(v => map.Find(v)?.State == MemberState.Up);
-            var failedVoter = config.Voters.FirstOrDefault(v => map.Find(v) is null or { State: not MemberState.Up } && v != MyId);
-            var candidate = config.Learners.FirstOrDefault(l => map.Find(l)?.State == MemberState.Up && IsReachable(l)
-                && _raft.MatchIndexOf(l) > 0 && _raft.MatchIndexOf(l) >= _raft.CommitIndex - 16);
-            if (failedVoter is not null && (candidate is not null || config.Voters.Count > target)) change = ConfigChange.RemoveVoter(failedVoter);
-            else if (liveVoters < target && candidate is not null) change = ConfigChange.AddVoter(candidate);
-        }
-        if (change is { } c && !Throttled("raft:" + c, now, 2000))
-        {
-            var r = _raft.ProposeConfigChange(c, now);
-            if (r.Status == ProposeStatus.Accepted) LogRaftChange(_log, c.Kind.ToString(), c.NodeId);
-            else _throttle.Remove("raft:" + c);
-        }
-    }
+    // Akka incarnations of members removed from the map after a drain: they may still show as Up for a
+    // moment before they leave Akka, and must not be added back (a restarted process is a new incarnation).
+    private readonly Dictionary<Akka.Cluster.UniqueAddress, long> _drained = new();
 
-    private void DetectFailures(ClusterMap map, long now)
+    /// <summary>
+    /// Members follow Akka.Cluster: an Up member with our role that the map lacks is added; a member
+    /// Akka cannot reach (or has removed, e.g. downed) is marked Failed, and Up again when it is back.
+    /// </summary>
+    private void SyncMembers(ClusterMap map, long now)
     {
+        var st = _cluster!.State;
+        var seen = new Dictionary<string, (Akka.Cluster.Member M, bool Reachable, int Port, int DataPort)>(StringComparer.Ordinal);
+        foreach (var m in st.Members)
+        {
+            if (!IsLive(m.Status) || _drained.ContainsKey(m.UniqueAddress)) continue;
+            foreach (var role in m.Roles)
+                if (AkkaSettings.TryParseRole(role, out var id, out var port, out var dataPort))
+                    seen[id] = (m, !st.Unreachable.Contains(m), port, dataPort);
+        }
+        foreach (var (id, a) in seen)
+        {
+            if (!a.Reachable || a.M.Status != Akka.Cluster.MemberStatus.Up) continue;
+            var want = new Member(id, a.M.Address.Host!, a.Port, a.M.Address.Port ?? 0, a.DataPort, MemberState.Up);
+            var cur = map.Find(id);
+            if (cur is null || (cur.State != MemberState.Leaving && (cur.Host, cur.Port, cur.BusPort, cur.DataPort) != (want.Host, want.Port, want.BusPort, want.DataPort)))
+            {
+                if (ProposeOnce("add:" + id, now, new ClusterCommand { Op = ClusterOp.AddMember, Member = want })) LogMemberAdded(_log, id, want.Endpoint);
+            }
+            else if (cur.State == MemberState.Failed && ProposeOnce("up:" + id, now, new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = id, State = MemberState.Up }))
+                LogDeclareRecovered(_log, id);
+        }
         foreach (var m in map.Members.Values)
         {
-            if (m.Id == MyId) continue;
-            if (!_firstSeenMs.ContainsKey(m.Id)) _firstSeenMs[m.Id] = now;
-            var heard = _heartbeats?.Detector.IsMonitoring(m.Id) ?? false;
-            var reachable = heard ? IsReachable(m.Id) : now - _firstSeenMs[m.Id] < _options.FirstContactGrace.TotalMilliseconds;
-            if (m.State is MemberState.Up or MemberState.Leaving && !reachable)
-            {
-                if (ProposeOnce("fail:" + m.Id, now, new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = m.Id, State = MemberState.Failed }))
-                    LogDeclareFailed(_log, m.Id);
-            }
-            else if (m.State == MemberState.Failed && heard && reachable)
-            {
-                if (ProposeOnce("up:" + m.Id, now, new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = m.Id, State = MemberState.Up }))
-                    LogDeclareRecovered(_log, m.Id);
-            }
+            if (m.Id == MyId || m.State == MemberState.Failed) continue;
+            if (seen.TryGetValue(m.Id, out var a) && a.Reachable) continue;
+            if (ProposeOnce("fail:" + m.Id, now, new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = m.Id, State = MemberState.Failed }))
+                LogDeclareFailed(_log, m.Id);
         }
-        foreach (var id in _firstSeenMs.Keys.Where(id => !map.Members.ContainsKey(id)).ToList()) _firstSeenMs.Remove(id);
+        foreach (var (ua, at) in _drained.ToList())
+            if (now - at > 60_000) _drained.Remove(ua);
     }
 
     private void ManageMigrations(ClusterMap map, long now)
@@ -114,7 +98,11 @@ public sealed partial class ClusterNode
         }
         foreach (var m in map.Members.Values)
             if (m.State == MemberState.Leaving && !map.Migrations.Values.Any(x => x.Source == m.Id) && map.SlotsOf(m.Id).Count == 0)
+            {
+                foreach (var am in _cluster!.State.Members)
+                    if (IdOf(am) == m.Id) _drained[am.UniqueAddress] = now;
                 ProposeOnce("remove:" + m.Id, now, new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = m.Id });
+            }
     }
 
     // Hand-off start times as this leader first saw them (wall clocks of different nodes are not compared).
@@ -136,11 +124,11 @@ public sealed partial class ClusterNode
         var assign = plan.Where(p => p.From is null).Select(p => (p.Slot, p.To)).ToList();
         if (assign.Count > 0)
         {
-            _raft.Propose(new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = assign }.Encode(), now);
+            Commit(new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = assign });
             return;
         }
         var room = _options.MaxConcurrentMigrations - map.Migrations.Count;
-        // One entry per (source, target) pair: a log append (and its fsync) per batch, not per slot.
+        // One change per (source, target) pair, not per slot.
         var batches = new Dictionary<(string From, string To), List<(int, string)>>();
         foreach (var move in plan)
         {
@@ -153,16 +141,13 @@ public sealed partial class ClusterNode
         }
         var startedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var ((from, to), slots) in batches)
-            _raft.Propose(new ClusterCommand
-            {
-                Op = ClusterOp.BeginMigration, Slots = slots, Source = from, Target = to, TimeMs = startedAt,
-            }.Encode(), now);
+            Commit(new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = slots, Source = from, Target = to, TimeMs = startedAt });
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "raft membership: {Change} {NodeId}")]
-    private static partial void LogRaftChange(ILogger logger, string change, string nodeId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "member {NodeId} at {Endpoint} added to the map")]
+    private static partial void LogMemberAdded(ILogger logger, string nodeId, string endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "declaring node {NodeId} failed (no heartbeats)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "declaring node {NodeId} failed (unreachable or removed by Akka.Cluster)")]
     private static partial void LogDeclareFailed(ILogger logger, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "node {NodeId} answers again; marking it up")]

@@ -6,15 +6,12 @@ namespace QuorumCache.Cluster.Runtime;
 
 /// <summary>
 /// Joining. A new node asks any member, over the member's client port, with
-/// <c>CLUSTER QC-JOIN id host port bus-port</c>; the member answers with the cluster id and forwards
-/// the request to the leader, which commits the new member. Every node then knows the newcomer's bus
-/// address, and the leader's Raft adds it as a learner, so it receives the map.
+/// <c>CLUSTER QC-JOIN id host port bus-port data-port</c>; the member answers with the cluster id and
+/// the members it knows. The new node then joins Akka.Cluster through their bus ports, and once Akka
+/// has made it Up the coordinator adds it to the map.
 /// </summary>
 public sealed partial class ClusterNode
 {
-    private IReadOnlyList<Member> _joinPeers = [];
-    private bool _joining;
-
     private async Task<(string ClusterId, List<Member> Peers)> JoinViaSeedsAsync(CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(200);
@@ -27,7 +24,7 @@ public sealed partial class ClusterNode
                 try
                 {
                     await using var client = await RespClient.ConnectAsync(host, port, ct).ConfigureAwait(false);
-                    var reply = await client.ExecuteAsync("CLUSTER", "QC-JOIN", MyId, _options.Host, _options.Port.ToString(), _options.BusPort.ToString())
+                    var reply = await client.ExecuteAsync("CLUSTER", "QC-JOIN", MyId, _options.Host, _options.Port.ToString())
                         .WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
                     if (!reply.IsError && reply.Count >= 1 && reply[0].Text is { Length: > 0 } clusterId)
                     {
@@ -36,8 +33,8 @@ public sealed partial class ClusterNode
                         for (var i = 1; i < reply.Count; i++)
                         {
                             var p = reply[i];
-                            if (p.Count >= 4 && int.TryParse(p[2].Text, out var cp) && int.TryParse(p[3].Text, out var bp))
-                                peers.Add(new Member(p[0].Text!, p[1].Text!, cp, bp, MemberState.Up));
+                            if (p.Count >= 5 && int.TryParse(p[2].Text, out var cp) && int.TryParse(p[3].Text, out var bp) && int.TryParse(p[4].Text, out var dp))
+                                peers.Add(new Member(p[0].Text!, p[1].Text!, cp, bp, dp, MemberState.Up));
                         }
                         return (clusterId, peers);
                     }
@@ -53,23 +50,6 @@ public sealed partial class ClusterNode
         }
     }
 
-    /// <summary>Repeats the join request until the committed map lists this node (a request can be lost in a leader change).</summary>
-    private async Task KeepJoiningAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2), _time, _stop.Token).ConfigureAwait(false);
-            if (Map.Members.ContainsKey(MyId)) return;
-            try
-            {
-                await JoinViaSeedsAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10), _time).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-            }
-        }
-    }
-
     public static (string Host, int Port) ParseEndpoint(string endpoint)
     {
         var i = endpoint.LastIndexOf(':');
@@ -80,18 +60,10 @@ public sealed partial class ClusterNode
 
     /// <summary>
     /// A node asked to join through this member (CLUSTER QC-JOIN). Returns the cluster id to answer
-    /// with, or null when this node is not in a cluster yet.
+    /// with, or null when this node is not in a cluster yet. The coordinator adds the node to the map
+    /// once Akka.Cluster has made it Up.
     /// </summary>
-    public string? AdmitJoin(Member candidate)
-    {
-        var map = Map;
-        if (!map.IsBootstrapped) return null;
-        if (map.Find(candidate.Id) is { } known && known.Host == candidate.Host && known.Port == candidate.Port && known.BusPort == candidate.BusPort
-            && known.State != MemberState.Failed)
-            return map.ClusterId;
-        Propose(new ClusterCommand { Op = ClusterOp.AddMember, Member = candidate with { State = MemberState.Up } });
-        return map.ClusterId;
-    }
+    public string? AdmitJoin() => Map.IsBootstrapped ? Map.ClusterId : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "join request accepted by {Seed}: cluster {ClusterId}")]
     private static partial void LogJoined(ILogger logger, string seed, string clusterId);

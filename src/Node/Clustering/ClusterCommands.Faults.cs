@@ -4,7 +4,7 @@ namespace QuorumCache.Node.Clustering;
 
 /// <summary>
 /// TEST ONLY: CLUSTER QC-FAULT BLOCK-LINK id | UNBLOCK-LINK id | ISOLATE | HEAL cuts or restores this
-/// node's bus links, for the multi-node tests. Refused unless the node was started with
+/// node's links (Akka's cluster bus through its throttler adapter, and the data links), for the multi-node tests. Refused unless the node was started with
 /// <c>--set testing.enable-fault-injection=on</c>.
 /// </summary>
 public static partial class ClusterCommands
@@ -17,27 +17,22 @@ public static partial class ClusterCommands
             return;
         }
         var a = ctx.Args;
-        var bus = svc.Node.Bus;
-        if (bus is null)
-        {
-            ctx.Reply.WriteError("ERR the cluster bus is not running");
-            return;
-        }
+        var node = svc.Node;
         var action = a.GetString(2).ToLowerInvariant();
         switch (action)
         {
             case "block-link" when a.Count == 4:
-                bus.SetLinkBlocked(a.GetString(3), true);
+                node.SetLinkBlocked(a.GetString(3), true);
                 break;
             case "unblock-link" when a.Count == 4:
-                bus.SetLinkBlocked(a.GetString(3), false);
+                node.SetLinkBlocked(a.GetString(3), false);
                 break;
             case "isolate" when a.Count == 3:
-                foreach (var id in svc.Node.Map.Members.Keys)
-                    if (id != svc.Node.MyId) bus.SetLinkBlocked(id, true);
+                foreach (var id in node.Map.Members.Keys)
+                    if (id != node.MyId) node.SetLinkBlocked(id, true);
                 break;
             case "heal" when a.Count == 3:
-                foreach (var p in bus.GetPeers()) bus.SetLinkBlocked(p.NodeId, false);
+                node.HealLinks();
                 break;
             default:
                 ctx.Reply.WriteError(Errors.Syntax);

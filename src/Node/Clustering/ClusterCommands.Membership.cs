@@ -8,17 +8,20 @@ namespace QuorumCache.Node.Clustering;
 /// <summary>CLUSTER MEET, FORGET, LINKS, HELP and the internal QC-JOIN.</summary>
 public static partial class ClusterCommands
 {
-    /// <summary>CLUSTER QC-JOIN id host port bus-port: a new node asks to join through this member.</summary>
+    /// <summary>
+    /// CLUSTER QC-JOIN id host port: a new node asks to join through this member. The answer is the
+    /// cluster id and the members (id, host, port, bus port, data port) whose bus ports it joins Akka through.
+    /// </summary>
     private static void QcJoin(CommandContext ctx, ClusterService svc)
     {
         var a = ctx.Args;
         var id = a.GetString(2);
-        if (id.Length != 40 || !id.All(Uri.IsHexDigit) || !int.TryParse(a.GetString(4), out var port) || !int.TryParse(a.GetString(5), out var bus))
+        if (a.Count != 5 || id.Length != 40 || !id.All(Uri.IsHexDigit) || !int.TryParse(a.GetString(4), out _))
         {
             ctx.Reply.WriteError("ERR invalid join request");
             return;
         }
-        var clusterId = svc.Node.AdmitJoin(new Member(id, a.GetString(3), port, bus, MemberState.Up));
+        var clusterId = svc.Node.AdmitJoin();
         if (clusterId is null)
         {
             ctx.Reply.WriteError("TRYAGAIN this node has not joined a cluster yet");
@@ -29,11 +32,12 @@ public static partial class ClusterCommands
         ctx.Reply.WriteBulkString(clusterId);
         foreach (var m in members)
         {
-            ctx.Reply.WriteArrayHeader(4);
+            ctx.Reply.WriteArrayHeader(5);
             ctx.Reply.WriteBulkString(m.Id);
             ctx.Reply.WriteBulkString(m.Host);
             ctx.Reply.WriteBulkString(m.Port.ToString());
             ctx.Reply.WriteBulkString(m.BusPort.ToString());
+            ctx.Reply.WriteBulkString(m.DataPort.ToString());
         }
     }
 

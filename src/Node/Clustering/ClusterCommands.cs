@@ -103,7 +103,7 @@ public static partial class ClusterCommands
             case "qc-fault" when a.Count >= 3:
                 Fault(ctx, svc);
                 return;
-            case "qc-join" when a.Count == 6:
+            case "qc-join" when a.Count == 5:
                 QcJoin(ctx, svc);
                 return;
             case "help" when a.Count == 2:
@@ -147,14 +147,14 @@ public static partial class ClusterCommands
             ctx.Reply.WriteArrayHeader(3 + replicas.Count);
             ctx.Reply.WriteInteger(start);
             ctx.Reply.WriteInteger(end);
-            var primary = map.Find(group.Primary) ?? new Member(group.Primary, "", 0, 0, MemberState.Failed);
+            var primary = map.Find(group.Primary) ?? new Member(group.Primary, "", 0, 0, 0, MemberState.Failed);
             WriteNode(ctx, primary);
             foreach (var rep in replicas) WriteNode(ctx, rep!);
         }
     }
 
     private static string Health(ClusterMap map, Member m, ClusterService svc) =>
-        m.State == MemberState.Failed ? "failed"
+        m.State == MemberState.Failed || svc.Node.IsDowned(m.Id) ? "failed"
         : svc.HandOff.Protocol.IncomingCount > 0 && m.Id == svc.Node.MyId ? "loading"
         : "online";
 
@@ -205,7 +205,7 @@ public static partial class ClusterCommands
         {
             var me = m.Id == node.MyId;
             var flags = me ? "myself,master" : "master";
-            if (m.State == MemberState.Failed) flags += ",fail";
+            if (m.State == MemberState.Failed || node.IsDowned(m.Id)) flags += ",fail";
             else if (!me && !node.IsReachable(m.Id)) flags += ",fail?";
             var epoch = map.EpochOf(m.Id);
             var connected = me || links.GetValueOrDefault(m.Id);
@@ -240,7 +240,7 @@ public static partial class ClusterCommands
         {
             if (map[s] is not { } g) continue;
             var owner = map.Find(g.Primary);
-            if (owner?.State == MemberState.Failed) failed++;
+            if (owner?.State == MemberState.Failed || node.IsDowned(g.Primary)) failed++;
             else if (g.Primary != node.MyId && !node.IsReachable(g.Primary)) pfail++;
         }
         var ok = assigned - failed - pfail;
@@ -263,10 +263,10 @@ public static partial class ClusterCommands
         F("total_cluster_links_buffer_limit_exceeded", 0);
         // Our own lines: the control plane and rebalancing progress.
         F("cluster_map_version", map.Version);
-        F("cluster_raft_role", node.IsLeader ? "leader" : "follower");
-        F("cluster_raft_term", node.Term);
-        F("cluster_raft_leader", node.LeaderId ?? "-");
-        F("cluster_raft_voters", node.RaftConfiguration.Voters.Count);
+        F("cluster_coordinator", node.CoordinatorId ?? "-");
+        F("cluster_coordinator_term", node.Term);
+        F("cluster_is_coordinator", node.IsCoordinator ? 1 : 0);
+        F("cluster_akka_members", node.AkkaMembers().Count(m => m.Reachable));
         F("cluster_can_serve", node.CanServe ? 1 : 0);
         F("cluster_migrations_in_progress", map.Migrations.Count);
         F("cluster_rebalance_pending_moves", QuorumCache.Cluster.Runtime.Rebalancer.Plan(map).Count);

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using QuorumCache.Cluster.Membership;
-using QuorumCache.Cluster.Raft;
 using QuorumCache.Cluster.Runtime;
 using QuorumCache.Node.Hosting;
 using QuorumCache.Node.Messaging;
@@ -34,7 +30,6 @@ public sealed partial class ClusterService : IAsyncDisposable
 
     private PubSubBridge? _pubSub;
     private int _boundPort;
-    private int? _busPort;
     private readonly SemaphoreSlim _restart = new(1, 1);
 
     /// <summary>
@@ -53,10 +48,8 @@ public sealed partial class ClusterService : IAsyncDisposable
             try
             {
                 await Node.DisposeAsync();
-                foreach (var f in new[] { "cluster.id", "members.txt" })
+                foreach (var f in new[] { "cluster.id", "cluster-map.bin" })
                     File.Delete(Path.Combine(_server.Options.DataDir, f));
-                var raft = Path.Combine(_server.Options.DataDir, "raft");
-                if (Directory.Exists(raft)) Directory.Delete(raft, recursive: true);
                 _server.Options.Join = [$"{host}:{port}"];
                 await StartAsync(_boundPort, CancellationToken.None);
             }
@@ -79,37 +72,40 @@ public sealed partial class ClusterService : IAsyncDisposable
         var c = o.Config;
         var host = o.AnnounceHost ?? o.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
         if (host is "0.0.0.0" or "::") host = "127.0.0.1";
-        var busPort = o.BusPort > 0 ? o.BusPort : o.Port > 0 ? o.Port + 10000 : _busPort ??= FreePort();
+        // Ports: explicit, else derived from the client port (as Redis's bus port), else (client port 0,
+        // tests) picked by the listeners themselves.
+        var busPort = o.BusPort > 0 ? o.BusPort : o.Port > 0 ? o.Port + 10000 : 0;
+        var dataPort = o.DataPort > 0 ? o.DataPort : o.Port > 0 ? o.Port + 20000 : 0;
+        if (busPort > 65535 || dataPort > 65535)
+            throw new InvalidOperationException($"client port {o.Port} + 10000/20000 is above 65535: set quorumcache.node.bus-port and data-port (--bus-port, --data-port)");
         const string cl = "quorumcache.cluster.";
+        var strategy = c?.GetString(cl + "downing.strategy") ?? "keep-majority";
+        if (strategy is not ("keep-majority" or "keep-oldest" or "down-all"))
+            throw new InvalidOperationException($"quorumcache.cluster.downing.strategy: '{strategy}' is not one of keep-majority, keep-oldest, down-all");
         var options = new ClusterNodeOptions
         {
             DataDir = o.DataDir,
             Host = host,
             Port = boundPort,
             BusPort = busPort,
-            BusBindAddress = host,
+            DataPort = dataPort,
             Join = o.Join,
-            Raft = c is null ? new RaftOptions() : new RaftOptions
+            FailureDetector = c is null ? new FailureDetectorOptions() : new FailureDetectorOptions
             {
-                ElectionTimeoutMinMs = (int)c.GetDuration(cl + "raft.election-timeout-min").TotalMilliseconds,
-                ElectionTimeoutMaxMs = (int)c.GetDuration(cl + "raft.election-timeout-max").TotalMilliseconds,
-                HeartbeatIntervalMs = (int)c.GetDuration(cl + "raft.heartbeat-interval").TotalMilliseconds,
-                SnapshotThresholdEntries = c.GetInt(cl + "raft.snapshot-threshold", 10, 10_000_000),
-            },
-            FailureDetector = c is null ? new PhiAccrualOptions() : new PhiAccrualOptions
-            {
+                HeartbeatInterval = c.GetDuration(cl + "failure-detector.heartbeat-interval"),
                 Threshold = c.GetDouble(cl + "failure-detector.threshold"),
-                AcceptableHeartbeatPauseMs = c.GetDuration(cl + "failure-detector.acceptable-heartbeat-pause").TotalMilliseconds,
-                MinStdDeviationMs = c.GetDuration(cl + "failure-detector.min-std-deviation").TotalMilliseconds,
-                MaxSampleSize = c.GetInt(cl + "failure-detector.max-sample-size", 2, 100_000),
+                AcceptableHeartbeatPause = c.GetDuration(cl + "failure-detector.acceptable-heartbeat-pause"),
+                MinStdDeviation = c.GetDuration(cl + "failure-detector.min-std-deviation"),
             },
-            HeartbeatInterval = c?.GetDuration(cl + "failure-detector.heartbeat-interval") ?? TimeSpan.FromMilliseconds(100),
+            DowningStrategy = strategy,
+            DowningStableAfter = c?.GetDuration(cl + "downing.stable-after") ?? TimeSpan.FromMilliseconds(300),
             MaxConcurrentMigrations = c?.GetInt(cl + "max-concurrent-migrations", 1, 4096) ?? 128,
             MigrationPhaseTimeout = c?.GetDuration(cl + "migration-phase-timeout") ?? TimeSpan.FromSeconds(10),
-            MaxBusFrame = c?.GetSize("quorumcache.bus.max-frame") ?? 64L * 1024 * 1024,
+            MaxFrame = c?.GetSize("quorumcache.bus.max-frame") ?? 64L * 1024 * 1024,
             MaxQueuedPerPeer = c?.GetSize("quorumcache.bus.max-queued-per-peer") ?? 64L * 1024 * 1024,
             ReconnectMin = c?.GetDuration("quorumcache.bus.reconnect-min") ?? TimeSpan.FromMilliseconds(100),
             ReconnectMax = c?.GetDuration("quorumcache.bus.reconnect-max") ?? TimeSpan.FromSeconds(2),
+            EnableFaultInjection = o.EnableFaultInjection,
         };
         var node = new ClusterNode(options, _loggers, _server.Clock);
         Router = new ClusterRouter(node);
@@ -118,7 +114,7 @@ public sealed partial class ClusterService : IAsyncDisposable
         if (_server.Get<PubSubHub>() is { } hub)
         {
             _pubSub?.Detach();
-            _pubSub = new PubSubBridge(node, hub, (int)Math.Min(options.MaxBusFrame, int.MaxValue), _loggers.CreateLogger<PubSubBridge>());
+            _pubSub = new PubSubBridge(node, hub, (int)Math.Min(options.MaxFrame, int.MaxValue), _loggers.CreateLogger<PubSubBridge>());
             hub.Forwarder = _pubSub;
         }
         // StartAsync decides synchronously, before its first await, whether this node forms a cluster
@@ -128,16 +124,7 @@ public sealed partial class ClusterService : IAsyncDisposable
         _server.Router = Router;
         Node = node;
         await starting;
-        LogStarted(_log, Node.MyId, host, boundPort, busPort);
-    }
-
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        LogStarted(_log, Node.MyId, host, boundPort, node.BusPort, node.DataPort);
     }
 
     public async ValueTask DisposeAsync()
@@ -150,6 +137,6 @@ public sealed partial class ClusterService : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "joining through CLUSTER MEET failed")]
     private static partial void LogInviteFailed(ILogger logger, Exception ex);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "cluster node {NodeId} at {Host}:{Port}, bus port {BusPort}")]
-    private static partial void LogStarted(ILogger logger, string nodeId, string host, int port, int busPort);
+    [LoggerMessage(Level = LogLevel.Information, Message = "cluster node {NodeId} at {Host}:{Port}, bus port {BusPort}, data port {DataPort}")]
+    private static partial void LogStarted(ILogger logger, string nodeId, string host, int port, int busPort, int dataPort);
 }

@@ -30,7 +30,8 @@ public sealed class NodeArguments
 /// --config FILE          | (none)                             | user config file, loaded over the defaults
 /// --port N               | quorumcache.node.port              | client (RESP) port
 /// --bind ADDR            | quorumcache.node.bind              | listen address
-/// --bus-port N           | quorumcache.node.bus-port          | node-to-node bus port
+/// --bus-port N           | quorumcache.node.bus-port          | cluster bus port (Akka remoting)
+/// --data-port N          | quorumcache.node.data-port         | data-link port (hand-off, pub/sub)
 /// --data-dir DIR         | quorumcache.node.data-dir          |
 /// --join HOST:PORT       | quorumcache.cluster.join.N         | repeatable; a list, replaces file/env lists
 /// --set PATH=VALUE       | PATH                               | repeatable; "quorumcache." is prepended
@@ -50,6 +51,7 @@ public static class NodeCommandLine
         ["--port"] = "quorumcache:node:port",
         ["--bind"] = "quorumcache:node:bind",
         ["--bus-port"] = "quorumcache:node:bus-port",
+        ["--data-port"] = "quorumcache:node:data-port",
         ["--data-dir"] = "quorumcache:node:data-dir",
     };
 
@@ -61,7 +63,8 @@ public static class NodeCommandLine
           --config FILE        configuration file (HOCON), over the built-in defaults
           --port N             client port                 (quorumcache.node.port)
           --bind ADDR          listen address              (quorumcache.node.bind)
-          --bus-port N         node-to-node bus port       (quorumcache.node.bus-port)
+          --bus-port N         cluster bus port (Akka)     (quorumcache.node.bus-port)
+          --data-port N        data-link port              (quorumcache.node.data-port)
           --data-dir DIR       data directory              (quorumcache.node.data-dir)
           --join HOST:PORT     join a cluster via a member (quorumcache.cluster.join; repeatable)
           --set PATH=VALUE     any setting, e.g. --set cluster.replicas=3

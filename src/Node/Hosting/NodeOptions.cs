@@ -66,8 +66,11 @@ public sealed class NodeOptions
     // Cluster
     /// <summary>Members to ask to join at start ("host:port"); empty forms a cluster of its own.</summary>
     public string[] Join { get; set; } = [];
+    /// <summary>Cluster bus port (Akka remoting); 0 = client port + 10000, as Redis Cluster.</summary>
     public int BusPort { get; set; }
     public int EffectiveBusPort => BusPort > 0 ? BusPort : Port + 10000;
+    /// <summary>Data-link port (slot hand-off and pub/sub frames); 0 = client port + 20000.</summary>
+    public int DataPort { get; set; }
     public string? AnnounceHost { get; set; }
 
     /// <summary>Longest a command for a slot in hand-off is held before -TRYAGAIN.</summary>

@@ -22,6 +22,7 @@ public static class NodeOptionsLoader
             Bind = c.GetString(n + "bind"),
             Port = c.GetInt(n + "port", 0, 65535),
             BusPort = c.GetInt(n + "bus-port", 0, 65535),
+            DataPort = c.GetInt(n + "data-port", 0, 65535),
             DataDir = c.GetString(n + "data-dir"),
             RequirePass = c.GetStringOrNull(n + "requirepass") is { Length: > 0 } pw ? pw : null,
             MaxClients = c.GetInt(n + "maxclients", 1, 1_000_000),

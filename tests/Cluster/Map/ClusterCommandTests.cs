@@ -22,7 +22,7 @@ public class ClusterCommandTests
         var a = MapKit.Id(1);
         var b = MapKit.Id(2);
         yield return [new ClusterCommand { Op = ClusterOp.Bootstrap, ClusterId = "c-1", Member = MapKit.MemberOf(a) }];
-        yield return [new ClusterCommand { Op = ClusterOp.AddMember, Member = new Member(b, "::1", 6379, 16379, MemberState.Up) }];
+        yield return [new ClusterCommand { Op = ClusterOp.AddMember, Member = new Member(b, "::1", 6379, 16379, 26379, MemberState.Up) }];
         yield return [new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = b }];
         yield return [new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = b, State = MemberState.Leaving }];
         yield return [new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = b, State = MemberState.Failed }];
@@ -59,7 +59,7 @@ public class ClusterCommandTests
     public void Unknown_format_version_is_invalid_data()
     {
         var bytes = new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = "x" }.Encode();
-        bytes[0] = 2;
+        bytes[0] = 3;
         Assert.Throws<InvalidDataException>(() => ClusterCommand.Decode(bytes));
     }
 

@@ -12,7 +12,7 @@ internal sealed class MapKit
     public static string Id(int i) => i.ToString("x40");
 
     public static Member MemberOf(string id, MemberState state = MemberState.Up, int port = 7000) =>
-        new(id, "10.0.0." + (id.GetHashCode() & 0x7f), port, port + 10000, state);
+        new(id, "10.0.0." + (id.GetHashCode() & 0x7f), port, port + 10000, port + 20000, state);
 
     public ClusterMap Apply(ClusterCommand cmd) => Map = ClusterMapStateMachine.Apply(Map, ++_index, cmd);
 

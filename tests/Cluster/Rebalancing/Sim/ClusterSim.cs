@@ -82,7 +82,7 @@ internal sealed class ClusterSim
     public int Aborts { get; private set; }
     public int Completions { get; private set; }
 
-    private static Member Member(string id) => new(id, "127.0.0.1", 7000, 17000, MemberState.Up);
+    private static Member Member(string id) => new(id, "127.0.0.1", 7000, 17000, 27000, MemberState.Up);
 
     private SimNode NewNode()
     {

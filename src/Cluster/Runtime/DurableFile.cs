@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace QuorumCache.Cluster.Raft;
+namespace QuorumCache.Cluster.Runtime;
 
 /// <summary>Crash-safe whole-file replacement: write a temp file, fsync it, rename it over the target, fsync the directory.</summary>
 internal static partial class DurableFile

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Akka.Configuration;
+using QuorumCache.Cluster.Runtime;
+
+namespace QuorumCache.Cluster.Actors;
+
+/// <summary>
+/// The actor system's configuration, built from the node's typed settings: remoting on the cluster bus
+/// port, Akka.Cluster with the Split Brain Resolver, the failure detector's timing, the node's identity
+/// as a role, and our message serializer.
+/// </summary>
+public static class AkkaSettings
+{
+    public const string SystemName = "quorumcache";
+    public const string RolePrefix = "qc-";
+
+    /// <summary>The role that carries a member's node id and ports: <c>qc-{id}-{client port}-{data port}</c>.</summary>
+    public static string Role(string nodeId, int port, int dataPort) => $"{RolePrefix}{nodeId}-{port}-{dataPort}";
+
+    public static bool TryParseRole(string role, out string nodeId, out int port, out int dataPort)
+    {
+        nodeId = "";
+        port = dataPort = 0;
+        if (!role.StartsWith(RolePrefix, StringComparison.Ordinal)) return false;
+        var parts = role[RolePrefix.Length..].Split('-');
+        if (parts.Length != 3 || parts[0].Length != 40) return false;
+        nodeId = parts[0];
+        return int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out port)
+               && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out dataPort);
+    }
+
+    public static Config Build(ClusterNodeOptions o, string nodeId, int dataPort)
+    {
+        static string D(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+        var fd = o.FailureDetector;
+        var adapters = o.EnableFaultInjection ? "applied-adapters = [trttl]" : "";
+        var hocon = $$"""
+            akka {
+              loglevel = WARNING
+              stdout-loglevel = WARNING
+              log-dead-letters = off
+              log-dead-letters-during-shutdown = off
+              actor {
+                provider = cluster
+                serializers.quorumcache = "QuorumCache.Cluster.Actors.ClusterMessageSerializer, QuorumCache.Cluster"
+                serialization-bindings { "QuorumCache.Cluster.Actors.IClusterMessage, QuorumCache.Cluster" = quorumcache }
+              }
+              remote {
+                log-remote-lifecycle-events = off
+                dot-netty.tcp {
+                  hostname = "{{o.Host}}"
+                  port = {{o.BusPort}}
+                  maximum-frame-size = 8MB
+                  {{adapters}}
+                }
+              }
+              cluster {
+                roles = ["{{Role(nodeId, o.Port, dataPort)}}"]
+                log-info = off
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = {{o.DowningStrategy}}
+                  stable-after = {{D(o.DowningStableAfter)}}
+                }
+                failure-detector {
+                  heartbeat-interval = {{D(fd.HeartbeatInterval)}}
+                  threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
+                  acceptable-heartbeat-pause = {{D(fd.AcceptableHeartbeatPause)}}
+                  min-std-deviation = {{D(fd.MinStdDeviation)}}
+                }
+                gossip-interval = 200ms
+                leader-actions-interval = 100ms
+                unreachable-nodes-reaper-interval = 100ms
+                periodic-tasks-initial-delay = 100ms
+                seed-node-timeout = 2s
+                retry-unsuccessful-join-after = 1s
+                shutdown-after-unsuccessful-join-seed-nodes = off
+                run-coordinated-shutdown-when-down = on
+                singleton {
+                  hand-over-retry-interval = 200ms
+                  min-number-of-hand-over-retries = 10
+                }
+                singleton-proxy {
+                  singleton-identification-interval = 200ms
+                  buffer-size = 10000
+                }
+              }
+              coordinated-shutdown {
+                exit-clr = off
+                run-by-clr-shutdown-hook = off
+                terminate-actor-system = on
+                phases.cluster-exiting.timeout = 3s
+                phases.cluster-leave.timeout = 3s
+              }
+            }
+            """;
+        return ConfigurationFactory.ParseString(hocon);
+    }
+}
