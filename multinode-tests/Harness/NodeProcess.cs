@@ -34,11 +34,12 @@ public sealed class NodeProcess : IAsyncDisposable
         Name = name;
         Port = port;
         BusPort = port + 10000;
+        DataPort = port + 20000;
         DataDir = dataDir;
         Join = join;
         LogPath = dataDir + ".log";
         _launch = launch;
-        var args = new List<string> { "--port", port.ToString(), "--data-dir", dataDir, "--bus-port", BusPort.ToString() };
+        var args = new List<string> { "--port", port.ToString(), "--data-dir", dataDir, "--bus-port", BusPort.ToString(), "--data-port", DataPort.ToString() };
         if (join is not null) { args.Add("--join"); args.Add(join); }
         args.AddRange(extraArgs);
         _nodeArgs = args.ToArray();
@@ -48,6 +49,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Name { get; }
     public int Port { get; }
     public int BusPort { get; }
+    public int DataPort { get; }
     public string DataDir { get; }
     public string? Join { get; }
     public string LogPath { get; }

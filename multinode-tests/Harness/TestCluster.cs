@@ -149,11 +149,11 @@ public sealed class TestCluster : IAsyncDisposable
         return owner is null ? null : _nodes.Find(n => n.NodeId == owner.Id);
     }
 
-    /// <summary>The node currently leading the metadata Raft group, as <paramref name="observer"/> reports it.</summary>
-    public async Task<NodeProcess?> RaftLeaderAsync(NodeProcess observer)
+    /// <summary>The node hosting the coordinator (the map's singleton), as <paramref name="observer"/> reports it.</summary>
+    public async Task<NodeProcess?> CoordinatorAsync(NodeProcess observer)
     {
         var info = await InfoOfAsync(observer).ConfigureAwait(false);
-        return info.TryGetValue("cluster_raft_leader", out var id) ? _nodes.Find(n => n.NodeId == id) : null;
+        return info.TryGetValue("cluster_coordinator", out var id) ? _nodes.Find(n => n.NodeId == id) : null;
     }
 
     // ---- bus faults (QC-FAULT on both ends) ----------------------------------------------------

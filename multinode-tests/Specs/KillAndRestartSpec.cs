@@ -17,22 +17,22 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output)
         Scenario.RunAsync("kill -9 under load, restart", output, s => KillAndRestartAsync(s, killLeader: false));
 
     /// <summary>
-    /// The same with the node that leads the metadata Raft group as the victim: the survivors must elect
-    /// a leader among themselves before anyone can mark the victim failed in the map, and the restarted
-    /// old leader must come back as a follower of the new term.
+    /// The same with the coordinator's node as the victim: the coordinator singleton must move to a
+    /// survivor (a new term) before anyone can mark the victim failed in the map, and the restarted old
+    /// coordinator must come back as a member following the new term.
     /// </summary>
     [Fact]
-    public Task Kill_9_of_the_raft_leader_under_load_then_restart() =>
-        Scenario.RunAsync("kill -9 of the Raft leader under load, restart", output, s => KillAndRestartAsync(s, killLeader: true));
+    public Task Kill_9_of_the_coordinator_under_load_then_restart() =>
+        Scenario.RunAsync("kill -9 of the coordinator under load, restart", output, s => KillAndRestartAsync(s, killLeader: true));
 
     private static async Task KillAndRestartAsync(Scenario s, bool killLeader)
     {
         await s.StartClusterAsync(new ClusterOptions { Names = new[] { "A", "B", "C" } });
-        var leader = await s.Cluster.RaftLeaderAsync(s.Role("A")) ?? throw new InvalidOperationException("no Raft leader after formation");
+        var leader = await s.Cluster.CoordinatorAsync(s.Role("A")) ?? throw new InvalidOperationException("no coordinator after formation");
         var victim = killLeader ? leader : s.Cluster.Running.First(n => n != leader);
         var survivors = s.Cluster.Running.Where(n => n != victim).ToArray();
         s.Log($"victim {victim}, survivors {string.Join(", ", survivors.Select(n => n.Name))}, leader {leader.Name}");
-        var termBefore = long.Parse((await TestCluster.InfoOfAsync(survivors[0]))["cluster_raft_term"]);
+        var termBefore = long.Parse((await TestCluster.InfoOfAsync(survivors[0]))["cluster_coordinator_term"]);
         var victimId = victim.NodeId!;
         var victimSlots = await SpecHelpers.SlotsOfAsync(victim, survivors[0]);
 
@@ -49,15 +49,15 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output)
         await s.StepAsync($"kill -9 {victim.Name}", TimeSpan.FromSeconds(15), _ => victim.KillAsync());
         if (killLeader)
         {
-            await s.BarrierAsync("the survivors agree on a new Raft leader among them, in a later term", TimeSpan.FromSeconds(15), async _ =>
+            await s.BarrierAsync("the survivors agree on a new coordinator among them, in a later term", TimeSpan.FromSeconds(15), async _ =>
             {
                 var infos = await Task.WhenAll(survivors.Select(n => TestCluster.InfoOfAsync(n)));
-                var leaders = infos.Select(i => i["cluster_raft_leader"]).ToArray();
+                var leaders = infos.Select(i => i["cluster_coordinator"]).ToArray();
                 var agreed = leaders.All(l => l == leaders[0] && l != victimId && survivors.Any(n => n.NodeId == l))
-                             && infos.All(i => long.Parse(i["cluster_raft_term"]) > termBefore);
+                             && infos.All(i => long.Parse(i["cluster_coordinator_term"]) > termBefore);
                 return agreed
                     ? Observation.Yes()
-                    : Observation.No(string.Join("; ", survivors.Zip(infos, (n, i) => $"{n.Name}: leader {i["cluster_raft_leader"]} term {i["cluster_raft_term"]}")));
+                    : Observation.No(string.Join("; ", survivors.Zip(infos, (n, i) => $"{n.Name}: coordinator {i["cluster_coordinator"]} term {i["cluster_coordinator_term"]}")));
             });
         }
         await s.BarrierAsync($"the survivors flag {victim.Name} as fail", TimeSpan.FromSeconds(10),
@@ -104,13 +104,13 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output)
             ct => s.Cluster.WaitReadyAsync(TimeSpan.FromSeconds(60), ct));
         if (killLeader)
         {
-            await s.BarrierAsync($"{victim.Name} follows the leader the survivors follow", TimeSpan.FromSeconds(15), async _ =>
+            await s.BarrierAsync($"{victim.Name} follows the coordinator the survivors follow", TimeSpan.FromSeconds(15), async _ =>
             {
                 var mine = await TestCluster.InfoOfAsync(victim);
-                var theirs = await s.Cluster.RaftLeaderAsync(survivors[0]);
-                return mine["cluster_raft_role"] == "follower" && theirs is not null && mine["cluster_raft_leader"] == theirs.NodeId
+                var theirs = await s.Cluster.CoordinatorAsync(survivors[0]);
+                return mine["cluster_is_coordinator"] == "0" && theirs is not null && mine["cluster_coordinator"] == theirs.NodeId
                     ? Observation.Yes()
-                    : Observation.No($"{victim.Name}: {mine["cluster_raft_role"]}, leader {mine["cluster_raft_leader"]}; survivors' leader {theirs?.Name ?? "none"}");
+                    : Observation.No($"{victim.Name}: coordinator {mine["cluster_coordinator"]} (is it: {mine["cluster_is_coordinator"]}); survivors' coordinator {theirs?.Name ?? "none"}");
             });
         }
         await s.StepAsync($"{victim.Name} serves its slots again", TimeSpan.FromSeconds(15), async _ =>

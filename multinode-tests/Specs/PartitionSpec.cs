@@ -16,7 +16,7 @@ public sealed class PartitionSpec(ITestOutputHelper output)
         Scenario.RunAsync("partition isolates one node", output, async s =>
         {
             await s.StartClusterAsync(new ClusterOptions { Names = new[] { "A", "B", "C" } });
-            var leader = await s.Cluster.RaftLeaderAsync(s.Role("A")) ?? s.Role("A");
+            var leader = await s.Cluster.CoordinatorAsync(s.Role("A")) ?? s.Role("A");
             var isolated = s.Cluster.Running.Last(n => n != leader);
             var majority = s.Cluster.Running.Where(n => n != isolated).ToArray();
             s.Log($"isolated {isolated}, majority {string.Join(", ", majority.Select(n => n.Name))}");

@@ -91,9 +91,8 @@ public static class ClusterMapStateMachine
     /// </summary>
     public static byte[] Snapshot(ClusterMap map)
     {
-        using var ms = new MemoryStream();
-        using (var z = new BrotliStream(ms, CompressionLevel.Fastest, leaveOpen: true))
-        using (var w = new BinaryWriter(z))
+        using var raw = new MemoryStream();
+        using (var w = new BinaryWriter(raw, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             w.Write((byte)2);
             w.Write(map.Version);
@@ -134,6 +133,9 @@ public static class ClusterMapStateMachine
                 w.Write(mig.StartedAtMs);
             }
         }
+        // Compressed in one call: many small writes into a BrotliStream compress poorly.
+        using var ms = new MemoryStream();
+        using (var z = new BrotliStream(ms, CompressionLevel.Fastest, leaveOpen: true)) z.Write(raw.GetBuffer(), 0, (int)raw.Length);
         return ms.ToArray();
     }
 

@@ -427,6 +427,18 @@ public sealed partial class ClusterNode : IAsyncDisposable
             blocked ? Blackhole.Instance : Unthrottled.Instance));
     }
 
+    /// <summary>
+    /// TEST ONLY: stops this node the way a crash would, as far as the others can tell: the actor
+    /// system goes away without leaving the cluster, and nothing is restarted.
+    /// </summary>
+    internal async Task CrashForTestsAsync()
+    {
+        _leaving = true;
+        if (_system is { } system) await system.Terminate().ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _canServe = false;
+    }
+
     // ---- leaving ----
 
     private volatile bool _leaving;

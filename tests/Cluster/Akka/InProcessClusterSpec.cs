@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using QuorumCache.Cluster.Map;
+using QuorumCache.Cluster.Runtime;
+using QuorumCache.Cluster.Slots;
+using QuorumCache.Node;
+using QuorumCache.Node.Clustering;
+using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Server;
+using QuorumCache.Resp;
+
+namespace QuorumCache.Tests.Cluster.Akka;
+
+/// <summary>
+/// Three whole nodes in this process, each with its own ActorSystem, form one Akka cluster over
+/// loopback: a member joins through another's client port, every node converges on the coordinator's
+/// map, a node that does not own a key answers MOVED to the one that does, and a member that dies
+/// without leaving is downed and marked failed in everyone's map.
+/// </summary>
+public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    private sealed record RunningNode(WebApplication App, int Port, ClusterNode Cluster, string DataDir);
+
+    private readonly List<RunningNode> _nodes = [];
+
+    private async Task<RunningNode> StartAsync(params string[] join)
+    {
+        var options = new NodeOptions { Port = 0, DataDir = Path.Combine(Path.GetTempPath(), "qc-spec-" + Guid.NewGuid().ToString("N")), Join = join };
+        var app = Program.BuildApp(options);
+        await app.StartAsync();
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        var server = app.Services.GetRequiredService<NodeServer>();
+        ClusterNode? cluster = null;
+        await AwaitConditionAsync(() => Task.FromResult((cluster = server.Get<ClusterService>()?.Node) is { Map.IsBootstrapped: true }), TimeSpan.FromSeconds(30));
+        var node = new RunningNode(app, port, cluster!, options.DataDir);
+        _nodes.Add(node);
+        return node;
+    }
+
+    [Fact]
+    public async Task Three_nodes_form_one_map_answer_MOVED_and_a_crashed_member_is_marked_failed()
+    {
+        var a = await StartAsync();
+        var b = await StartAsync($"127.0.0.1:{a.Port}");
+        var c = await StartAsync($"127.0.0.1:{a.Port}");
+        RunningNode[] all = [a, b, c];
+
+        // Every node lists all three members, Up, in the same map (version and coordinator term).
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var n in all)
+            {
+                Assert.Equal(3, n.Cluster.Map.Members.Values.Count(m => m.State == MemberState.Up));
+                Assert.Equal(a.Cluster.Map.Version, n.Cluster.Map.Version);
+                Assert.Equal(a.Cluster.Term, n.Cluster.Term);
+            }
+            Assert.Single(all, n => n.Cluster.IsCoordinator);
+            Assert.All(all, n => Assert.True(n.Cluster.CanServe));
+            // The rebalancer has started giving the newcomers slots.
+            Assert.NotEmpty(a.Cluster.Map.SlotsOf(c.Cluster.MyId));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+
+        // A key of a slot that b owns (and is not moving): a answers MOVED to b's client port.
+        await AwaitAssertAsync(async () =>
+        {
+            var map = a.Cluster.Map;
+            var slot = map.SlotsOf(b.Cluster.MyId).First(s => !map.Migrations.ContainsKey(s));
+            var key = KeyInSlot(slot);
+            await using var client = await RespClient.ConnectAsync("127.0.0.1", a.Port);
+            var reply = await client.ExecuteAsync("SET", key, "v");
+            Assert.True(reply.IsError, $"SET through a: {reply}");
+            Assert.Equal($"MOVED {slot} 127.0.0.1:{b.Port}", reply.Text);
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+
+        // c dies without leaving: Akka marks it unreachable, the Split Brain Resolver downs it, and the
+        // coordinator marks it failed; a and b keep serving (they are the majority).
+        await c.Cluster.CrashForTestsAsync();
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var n in new[] { a, b })
+            {
+                Assert.Equal(MemberState.Failed, n.Cluster.Map.Find(c.Cluster.MyId)?.State);
+                Assert.True(n.Cluster.IsDowned(c.Cluster.MyId));
+                Assert.True(n.Cluster.CanServe);
+            }
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+    }
+
+    private static string KeyInSlot(int slot)
+    {
+        for (var i = 0; ; i++)
+        {
+            var key = "k" + i;
+            if (HashSlot.Of(key) == slot) return key;
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        foreach (var n in Enumerable.Reverse(_nodes))
+        {
+            // A cancelled stop skips the drain (moving every slot away first): these nodes' data is throwaway.
+            await n.App.StopAsync(new CancellationToken(canceled: true));
+            await n.App.DisposeAsync();
+            try { Directory.Delete(n.DataDir, recursive: true); } catch (IOException) { }
+        }
+    }
+}
