@@ -64,7 +64,7 @@ public static class Program
         builder.Services.AddSingleton(sp => NodeBootstrap.CreateServer(options, sp));
         builder.Services.AddHostedService<NodeLifetimeService>();
         // A leaving member drains its slots before it exits.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(150));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(20));
         builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(
             new LargeBlockMemoryPoolFactory(options.IoBlockSize, MaxFreeIoBytes / options.IoBlockSize));
         builder.WebHost.UseSockets(o =>

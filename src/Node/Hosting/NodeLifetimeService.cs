@@ -76,7 +76,7 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
         var map = node.Map;
         if (map.Members.Count <= 1 || map.Find(node.MyId) is null) return;
         LogDraining(logger, map.SlotsOf(node.MyId).Count);
-        var deadline = DateTime.UtcNow.AddSeconds(120);
+        var deadline = DateTime.UtcNow + server.Options.DrainTimeout;
         while (DateTime.UtcNow < deadline && !ct.IsCancellationRequested)
         {
             map = node.Map;

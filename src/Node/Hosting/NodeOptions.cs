@@ -73,6 +73,9 @@ public sealed class NodeOptions
     public int DataPort { get; set; }
     public string? AnnounceHost { get; set; }
 
+    /// <summary>Longest a graceful leave waits for the node's slots to move away before it exits anyway.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(12);
+
     /// <summary>Longest a command for a slot in hand-off is held before -TRYAGAIN.</summary>
     public int HandOffHoldMs { get; set; } = 2000;
 

@@ -49,6 +49,7 @@ public static class NodeOptionsLoader
             PubSubOutputSoftLimit = c.GetSize(p + "output-soft-limit"),
             PubSubOutputSoftSeconds = (int)c.GetDuration(p + "output-soft-seconds").TotalSeconds,
             Join = c.GetStringList(cl + "join").ToArray(),
+            DrainTimeout = c.GetDuration(cl + "drain-timeout"),
             AnnounceHost = c.GetStringOrNull(cl + "announce-host") is { Length: > 0 } h ? h : null,
             HandOffHoldMs = (int)c.GetDuration(cl + "hand-off-hold").TotalMilliseconds,
             EnableFaultInjection = c.GetBool("quorumcache.testing.enable-fault-injection"),
