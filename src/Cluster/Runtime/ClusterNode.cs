@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
 using QuorumCache.Cluster.Map;
 using QuorumCache.Cluster.Membership;
 using QuorumCache.Cluster.Raft;
@@ -73,7 +73,7 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
 
     private volatile bool _isBootstrapping;
 
-    public IClusterBus? Bus => _bus;
+    public IDataLinks? Bus => _bus;
 
     public long NowMs => (long)(_time.GetTimestamp() * 1000.0 / _time.TimestampFrequency);
 
@@ -117,7 +117,7 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
 
     private async Task StartBusAsync(string clusterId, CancellationToken ct)
     {
-        var bus = new TcpClusterBus(new TcpBusOptions
+        var bus = new TcpDataLinks(new DataLinkOptions
         {
             NodeId = MyId,
             ClusterId = clusterId,
@@ -127,9 +127,9 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
             MaxQueuedBytesPerPeer = _options.MaxQueuedPerPeer,
             ReconnectMinDelay = _options.ReconnectMin,
             ReconnectMaxDelay = _options.ReconnectMax,
-        }, _loggers.CreateLogger<TcpClusterBus>(), _time);
-        bus.SetHandler(BusChannel.Raft, OnRaftFrame);
-        bus.SetHandler(BusChannel.Control, OnControlFrame);
+        }, _loggers.CreateLogger<TcpDataLinks>(), _time);
+        bus.SetHandler(DataChannel.Raft, OnRaftFrame);
+        bus.SetHandler(DataChannel.Control, OnControlFrame);
         await bus.StartAsync(ct).ConfigureAwait(false);
         foreach (var m in _joinPeers) bus.SetPeerAddress(m.Id, m.Host, m.BusPort);
         if (_joining) _ = KeepJoiningAsync();
@@ -141,7 +141,7 @@ public sealed partial class ClusterNode : IAsyncDisposable, IRaftOutbox, IRaftSt
     }
 
     /// <summary>Fires once the bus is up (other parts register their channel handlers then).</summary>
-    public event Action<IClusterBus>? BusReady;
+    public event Action<IDataLinks>? BusReady;
 
     /// <summary>Queues work for the cluster loop.</summary>
     public void Post(Action work) => _work.Writer.TryWrite(work);

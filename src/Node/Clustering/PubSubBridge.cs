@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
-using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
 using QuorumCache.Cluster.Runtime;
 using QuorumCache.Node.Messaging;
 
@@ -42,7 +42,7 @@ public sealed partial class PubSubBridge : IPubSubForwarder
     /// <summary>Messages not forwarded because their frame would exceed the bus's frame limit.</summary>
     public long TooLarge => Interlocked.Read(ref _tooLarge);
 
-    private void Attach(IClusterBus bus) => bus.SetHandler(BusChannel.PubSub, OnFrame);
+    private void Attach(IDataLinks bus) => bus.SetHandler(DataChannel.PubSub, OnFrame);
 
     public void ForwardPublish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> message)
     {
@@ -59,7 +59,7 @@ public sealed partial class PubSubBridge : IPubSubForwarder
         Encode(frame, channel, message);
         var me = _node.MyId;
         foreach (var m in members.Values)
-            if (m.Id != me && m.State != Cluster.Map.MemberState.Failed) bus.Send(m.Id, BusChannel.PubSub, frame);
+            if (m.Id != me && m.State != Cluster.Map.MemberState.Failed) bus.Send(m.Id, DataChannel.PubSub, frame);
     }
 
     public void ForwardShardPublish(int slot, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> message)
@@ -68,7 +68,7 @@ public sealed partial class PubSubBridge : IPubSubForwarder
     }
 
     /// <summary>A frame from another node: local subscribers only, never forwarded again.</summary>
-    private void OnFrame(string from, BusChannel _, ReadOnlyMemory<byte> payload)
+    private void OnFrame(string from, DataChannel _, ReadOnlyMemory<byte> payload)
     {
         if (TryDecode(payload.Span, out var channel, out var message)) _hub.DeliverFromRemote(channel, message);
         else LogBadFrame(_log, from, payload.Length);
@@ -99,7 +99,7 @@ public sealed partial class PubSubBridge : IPubSubForwarder
     public void Detach()
     {
         _node.BusReady -= Attach;
-        _node.Bus?.SetHandler(BusChannel.PubSub, null);
+        _node.Bus?.SetHandler(DataChannel.PubSub, null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "pub/sub frame from {From} ({Length} bytes) is malformed; dropped")]

@@ -1,10 +1,10 @@
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
 /// The logical stream a bus frame belongs to. Sent on the wire as one byte.
 /// APPEND-ONLY: values are part of the protocol; never renumber or reuse a value.
 /// </summary>
-public enum BusChannel : byte
+public enum DataChannel : byte
 {
     /// <summary>Reserved for the bus's own connection handshake; user code cannot send on it.</summary>
     Handshake = 0,

@@ -2,19 +2,19 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
 /// One handshaken socket to a peer: a reader loop that parses frames and hands them to the bus,
 /// and a single writer loop that drains the peer's queue into a <see cref="PipeWriter"/> and
 /// flushes once per batch. When either loop ends, both stop and the socket is closed.
 /// </summary>
-internal sealed class TcpPeerConnection
+internal sealed class DataLinkConnection
 {
     private const int FlushThreshold = 1024 * 1024;
 
-    private readonly TcpClusterBus _bus;
-    private readonly TcpPeer _peer;
+    private readonly TcpDataLinks _bus;
+    private readonly DataLinkPeer _peer;
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
@@ -22,7 +22,7 @@ internal sealed class TcpPeerConnection
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _scratch;
 
-    public TcpPeerConnection(TcpClusterBus bus, TcpPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound, long createdUnixMs, CancellationToken busStopping)
+    public DataLinkConnection(TcpDataLinks bus, DataLinkPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound, long createdUnixMs, CancellationToken busStopping)
     {
         _bus = bus;
         _peer = peer;
@@ -64,9 +64,9 @@ internal sealed class TcpPeerConnection
         {
             reason = await ReadLoopAsync().ConfigureAwait(false);
         }
-        catch (BusProtocolException e)
+        catch (DataLinkProtocolException e)
         {
-            BusLog.ProtocolError(_bus.Logger, _peer.NodeId, e.Message);
+            DataLinkLog.ProtocolError(_bus.Logger, _peer.NodeId, e.Message);
             reason = "protocol error: " + e.Message;
         }
         catch (OperationCanceledException)
@@ -95,12 +95,12 @@ internal sealed class TcpPeerConnection
             var buffer = result.Buffer;
             try
             {
-                while (BusFrameCodec.TryRead(ref buffer, max, out var channel, out var payload))
+                while (DataFrameCodec.TryRead(ref buffer, max, out var channel, out var payload))
                 {
                     Interlocked.Increment(ref _peer.FramesReceived);
-                    Interlocked.Add(ref _peer.BytesReceived, payload.Length + BusFrameCodec.HeaderSize);
-                    if (channel == BusChannel.Handshake)
-                        throw new BusProtocolException("unexpected handshake frame after the handshake");
+                    Interlocked.Add(ref _peer.BytesReceived, payload.Length + DataFrameCodec.HeaderSize);
+                    if (channel == DataChannel.Handshake)
+                        throw new DataLinkProtocolException("unexpected handshake frame after the handshake");
                     _bus.Dispatch(_peer, channel, AsMemory(payload));
                 }
                 if (result.IsCompleted)
@@ -136,16 +136,16 @@ internal sealed class TcpPeerConnection
             {
                 while (queue.TryRead(out var frame))
                 {
-                    Interlocked.Add(ref _peer.QueuedBytes, -(frame.Length + BusFrameCodec.HeaderSize));
+                    Interlocked.Add(ref _peer.QueuedBytes, -(frame.Length + DataFrameCodec.HeaderSize));
                     if (_peer.Blocked)
                     {
                         Interlocked.Increment(ref _peer.FramesDropped);
                     }
                     else
                     {
-                        BusFrameCodec.Write(writer, frame.Channel, frame.Buffer.AsSpan(0, frame.Length));
+                        DataFrameCodec.Write(writer, frame.Channel, frame.Buffer.AsSpan(0, frame.Length));
                         Interlocked.Increment(ref _peer.FramesSent);
-                        Interlocked.Add(ref _peer.BytesSent, frame.Length + BusFrameCodec.HeaderSize);
+                        Interlocked.Add(ref _peer.BytesSent, frame.Length + DataFrameCodec.HeaderSize);
                     }
                     ArrayPool<byte>.Shared.Return(frame.Buffer);
                     if (writer.UnflushedBytes >= FlushThreshold)

@@ -1,23 +1,23 @@
 using System.Buffers.Binary;
-using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
 
-namespace QuorumCache.Tests.Cluster.Bus;
+namespace QuorumCache.Tests.Cluster.DataLink;
 
-public class InMemoryBusTests
+public class InMemoryDataLinksTests
 {
     private sealed record Delivery(long At, string From, string To, int Value);
 
     /// <summary>Three nodes that each record deliveries and echo every odd value back once as value+1000.</summary>
     private static List<Delivery> RunScenario(int seed, bool reorder, double drop)
     {
-        var net = new InMemoryBusNetwork(seed) { MinDelayMs = 1, MaxDelayMs = 20, Reorder = reorder, DropProbability = drop };
+        var net = new InMemoryDataLinkNetwork(seed) { MinDelayMs = 1, MaxDelayMs = 20, Reorder = reorder, DropProbability = drop };
         var ids = new[] { "a", "b", "c" };
         var buses = ids.Select(net.CreateBus).ToArray();
         var log = new List<Delivery>();
         foreach (var bus in buses)
         {
             var self = bus;
-            bus.SetHandler(BusChannel.Raft, (from, _, payload) =>
+            bus.SetHandler(DataChannel.Raft, (from, _, payload) =>
             {
                 var v = BinaryPrimitives.ReadInt32BigEndian(payload.Span);
                 log.Add(new Delivery(net.NowMs, from, self.LocalId, v));
@@ -41,11 +41,11 @@ public class InMemoryBusTests
         return log;
     }
 
-    private static void Send(IClusterBus bus, string to, int value)
+    private static void Send(IDataLinks bus, string to, int value)
     {
         Span<byte> b = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(b, value);
-        bus.Send(to, BusChannel.Raft, b);
+        bus.Send(to, DataChannel.Raft, b);
     }
 
     [Theory]
@@ -69,11 +69,11 @@ public class InMemoryBusTests
     {
         for (var seed = 0; seed < 10; seed++)
         {
-            var net = new InMemoryBusNetwork(seed) { MinDelayMs = 1, MaxDelayMs = 50 };
+            var net = new InMemoryDataLinkNetwork(seed) { MinDelayMs = 1, MaxDelayMs = 50 };
             var a = net.CreateBus("a");
             var b = net.CreateBus("b");
             var got = new List<int>();
-            b.SetHandler(BusChannel.Raft, (_, _, p) => got.Add(BinaryPrimitives.ReadInt32BigEndian(p.Span)));
+            b.SetHandler(DataChannel.Raft, (_, _, p) => got.Add(BinaryPrimitives.ReadInt32BigEndian(p.Span)));
             for (var i = 0; i < 500; i++)
             {
                 Send(a, "b", i);
@@ -88,11 +88,11 @@ public class InMemoryBusTests
     [Fact]
     public void With_reordering_frames_can_overtake()
     {
-        var net = new InMemoryBusNetwork(3) { MinDelayMs = 1, MaxDelayMs = 50, Reorder = true };
+        var net = new InMemoryDataLinkNetwork(3) { MinDelayMs = 1, MaxDelayMs = 50, Reorder = true };
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var got = new List<int>();
-        b.SetHandler(BusChannel.Raft, (_, _, p) => got.Add(BinaryPrimitives.ReadInt32BigEndian(p.Span)));
+        b.SetHandler(DataChannel.Raft, (_, _, p) => got.Add(BinaryPrimitives.ReadInt32BigEndian(p.Span)));
         for (var i = 0; i < 100; i++)
             Send(a, "b", i);
         net.DeliverUntil(1000);
@@ -104,22 +104,22 @@ public class InMemoryBusTests
     [Fact]
     public void Delivery_waits_for_its_virtual_time()
     {
-        var net = new InMemoryBusNetwork(1) { MinDelayMs = 5, MaxDelayMs = 5 };
+        var net = new InMemoryDataLinkNetwork(1) { MinDelayMs = 5, MaxDelayMs = 5 };
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var at = new List<long>();
-        b.SetHandler(BusChannel.Control, (_, _, _) => at.Add(net.NowMs));
-        a.SetHandler(BusChannel.Control, (_, _, _) => at.Add(-net.NowMs));
-        b.SetHandler(BusChannel.Raft, (from, _, _) => b.Send(from, BusChannel.Control, [1]));
+        b.SetHandler(DataChannel.Control, (_, _, _) => at.Add(net.NowMs));
+        a.SetHandler(DataChannel.Control, (_, _, _) => at.Add(-net.NowMs));
+        b.SetHandler(DataChannel.Raft, (from, _, _) => b.Send(from, DataChannel.Control, [1]));
         net.DeliverUntil(100);
-        a.Send("b", BusChannel.Control, [1]);
+        a.Send("b", DataChannel.Control, [1]);
         Assert.Equal(105, net.NextDeliveryAtMs);
         Assert.Equal(0, net.DeliverUntil(104));
         Assert.Empty(at);
         Assert.Equal(1, net.DeliverUntil(105));
         Assert.Equal([105L], at);
         // A reply sent by a handler is timed from the delivery and delivered in the same call when due.
-        a.Send("b", BusChannel.Raft, [1]);
+        a.Send("b", DataChannel.Raft, [1]);
         Assert.Equal(2, net.DeliverUntil(200));
         Assert.Equal([105L, -115L], at);
     }
@@ -127,12 +127,12 @@ public class InMemoryBusTests
     [Fact]
     public void Partitions_block_between_sides_and_heal()
     {
-        var net = new InMemoryBusNetwork(9);
+        var net = new InMemoryDataLinkNetwork(9);
         var ids = new[] { "a", "b", "c", "d" };
         var buses = ids.ToDictionary(id => id, net.CreateBus);
         var got = new List<(string From, string To)>();
         foreach (var (id, bus) in buses)
-            bus.SetHandler(BusChannel.Raft, (from, _, _) => got.Add((from, id)));
+            bus.SetHandler(DataChannel.Raft, (from, _, _) => got.Add((from, id)));
 
         void AllToAll()
         {
@@ -140,7 +140,7 @@ public class InMemoryBusTests
             foreach (var from in ids)
                 foreach (var to in ids)
                     if (from != to)
-                        buses[from].Send(to, BusChannel.Raft, [0]);
+                        buses[from].Send(to, DataChannel.Raft, [0]);
             net.DeliverUntil(net.NowMs + 100);
         }
 
@@ -164,12 +164,12 @@ public class InMemoryBusTests
     [Fact]
     public void Partition_started_while_frames_are_in_flight_drops_them()
     {
-        var net = new InMemoryBusNetwork(1) { MinDelayMs = 10, MaxDelayMs = 10 };
+        var net = new InMemoryDataLinkNetwork(1) { MinDelayMs = 10, MaxDelayMs = 10 };
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var n = 0;
-        b.SetHandler(BusChannel.Raft, (_, _, _) => n++);
-        a.Send("b", BusChannel.Raft, [1]);
+        b.SetHandler(DataChannel.Raft, (_, _, _) => n++);
+        a.Send("b", DataChannel.Raft, [1]);
         net.Partition(["a"], ["b"]);
         net.DeliverUntil(100);
         Assert.Equal(0, n);
@@ -179,13 +179,13 @@ public class InMemoryBusTests
     [Fact]
     public void Seeded_drop_rate_is_close_to_the_probability()
     {
-        var net = new InMemoryBusNetwork(42) { DropProbability = 0.3 };
+        var net = new InMemoryDataLinkNetwork(42) { DropProbability = 0.3 };
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var n = 0;
-        b.SetHandler(BusChannel.Raft, (_, _, _) => n++);
+        b.SetHandler(DataChannel.Raft, (_, _, _) => n++);
         for (var i = 0; i < 10_000; i++)
-            a.Send("b", BusChannel.Raft, [1]);
+            a.Send("b", DataChannel.Raft, [1]);
         net.DeliverUntil(1000);
         Assert.InRange(n, 6700, 7300);
         Assert.Equal(10_000 - n, net.DroppedFrames);
@@ -195,17 +195,17 @@ public class InMemoryBusTests
     [Fact]
     public void Crashed_endpoint_loses_frames_in_flight_and_a_restart_gets_only_new_ones()
     {
-        var net = new InMemoryBusNetwork(1) { MinDelayMs = 10, MaxDelayMs = 10 };
+        var net = new InMemoryDataLinkNetwork(1) { MinDelayMs = 10, MaxDelayMs = 10 };
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var oldGot = 0;
-        b.SetHandler(BusChannel.Raft, (_, _, _) => oldGot++);
-        a.Send("b", BusChannel.Raft, [1]);
+        b.SetHandler(DataChannel.Raft, (_, _, _) => oldGot++);
+        a.Send("b", DataChannel.Raft, [1]);
         b.DisposeAsync();
         var b2 = net.CreateBus("b");
         var newGot = new List<byte>();
-        b2.SetHandler(BusChannel.Raft, (_, _, p) => newGot.Add(p.Span[0]));
-        a.Send("b", BusChannel.Raft, [2]);
+        b2.SetHandler(DataChannel.Raft, (_, _, p) => newGot.Add(p.Span[0]));
+        a.Send("b", DataChannel.Raft, [2]);
         net.DeliverUntil(100);
         Assert.Equal(0, oldGot);
         Assert.Equal([(byte)2], newGot);
@@ -215,21 +215,21 @@ public class InMemoryBusTests
     [Fact]
     public void SetLinkBlocked_drops_both_directions_at_that_endpoint()
     {
-        var net = new InMemoryBusNetwork(1);
+        var net = new InMemoryDataLinkNetwork(1);
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var atA = 0;
         var atB = 0;
-        a.SetHandler(BusChannel.Raft, (_, _, _) => atA++);
-        b.SetHandler(BusChannel.Raft, (_, _, _) => atB++);
+        a.SetHandler(DataChannel.Raft, (_, _, _) => atA++);
+        b.SetHandler(DataChannel.Raft, (_, _, _) => atB++);
         a.SetLinkBlocked("b", true);
-        a.Send("b", BusChannel.Raft, [1]);
-        b.Send("a", BusChannel.Raft, [1]);
+        a.Send("b", DataChannel.Raft, [1]);
+        b.Send("a", DataChannel.Raft, [1]);
         net.DeliverUntil(100);
         Assert.Equal((0, 0), (atA, atB));
         a.SetLinkBlocked("b", false);
-        a.Send("b", BusChannel.Raft, [1]);
-        b.Send("a", BusChannel.Raft, [1]);
+        a.Send("b", DataChannel.Raft, [1]);
+        b.Send("a", DataChannel.Raft, [1]);
         net.DeliverUntil(200);
         Assert.Equal((1, 1), (atA, atB));
     }

@@ -1,19 +1,21 @@
-namespace QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
+
+namespace QuorumCache.Tests.Cluster.DataLink;
 
 /// <summary>
-/// One node's endpoint on an <see cref="InMemoryBusNetwork"/>. Handlers run on the thread that calls
-/// <see cref="InMemoryBusNetwork.DeliverUntil"/>; a handler exception propagates to that caller (so a simulation
+/// One node's endpoint on an <see cref="InMemoryDataLinkNetwork"/>. Handlers run on the thread that calls
+/// <see cref="InMemoryDataLinkNetwork.DeliverUntil"/>; a handler exception propagates to that caller (so a simulation
 /// fails loudly). Disposing it is a crash: frames in flight to it are lost.
 /// </summary>
-public sealed class InMemoryClusterBus : IClusterBus
+public sealed class InMemoryDataLinks : IDataLinks
 {
-    private readonly InMemoryBusNetwork _network;
-    private readonly BusFrameHandler?[] _handlers = new BusFrameHandler?[256];
+    private readonly InMemoryDataLinkNetwork _network;
+    private readonly DataFrameHandler?[] _handlers = new DataFrameHandler?[256];
     private readonly object _gate = new();
     private readonly Dictionary<string, PeerStats> _peers = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    internal InMemoryClusterBus(InMemoryBusNetwork network, string nodeId)
+    internal InMemoryDataLinks(InMemoryDataLinkNetwork network, string nodeId)
     {
         _network = network;
         LocalId = nodeId;
@@ -26,9 +28,9 @@ public sealed class InMemoryClusterBus : IClusterBus
 
     public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public void Send(string nodeId, BusChannel channel, ReadOnlySpan<byte> payload)
+    public void Send(string nodeId, DataChannel channel, ReadOnlySpan<byte> payload)
     {
-        if (channel == BusChannel.Handshake)
+        if (channel == DataChannel.Handshake)
             throw new ArgumentException("the handshake channel is reserved for the bus", nameof(channel));
         PeerStats stats;
         lock (_gate)
@@ -42,7 +44,7 @@ public sealed class InMemoryClusterBus : IClusterBus
                 return;
             }
             stats.FramesSent++;
-            stats.BytesSent += payload.Length + BusFrameCodec.HeaderSize;
+            stats.BytesSent += payload.Length + DataFrameCodec.HeaderSize;
         }
         if (!_network.Enqueue(LocalId, nodeId, channel, payload))
         {
@@ -50,7 +52,7 @@ public sealed class InMemoryClusterBus : IClusterBus
         }
     }
 
-    public void SetHandler(BusChannel channel, BusFrameHandler? handler) => Volatile.Write(ref _handlers[(byte)channel], handler);
+    public void SetHandler(DataChannel channel, DataFrameHandler? handler) => Volatile.Write(ref _handlers[(byte)channel], handler);
 
     public void SetPeerAddress(string nodeId, string host, int busPort)
     {
@@ -72,16 +74,16 @@ public sealed class InMemoryClusterBus : IClusterBus
         lock (_gate) Peer(nodeId).Blocked = blocked;
     }
 
-    public IReadOnlyList<BusPeerInfo> GetPeers()
+    public IReadOnlyList<DataLinkPeerInfo> GetPeers()
     {
-        var list = new List<BusPeerInfo>();
+        var list = new List<DataLinkPeerInfo>();
         lock (_gate)
         {
             foreach (var (id, p) in _peers)
             {
                 var connected = !_disposed && !p.Blocked && _network.IsAttached(id)
                     && !_network.IsBlocked(LocalId, id) && !_network.IsBlocked(id, LocalId);
-                list.Add(new BusPeerInfo(id, p.Host, p.Port, connected, string.CompareOrdinal(LocalId, id) < 0,
+                list.Add(new DataLinkPeerInfo(id, p.Host, p.Port, connected, string.CompareOrdinal(LocalId, id) < 0,
                     p.CreatedMs, p.FramesSent, p.BytesSent, p.FramesReceived, p.BytesReceived, p.FramesDropped, 0, p.Blocked));
             }
         }
@@ -96,7 +98,7 @@ public sealed class InMemoryClusterBus : IClusterBus
         return ValueTask.CompletedTask;
     }
 
-    internal void Receive(string from, BusChannel channel, byte[] payload)
+    internal void Receive(string from, DataChannel channel, byte[] payload)
     {
         lock (_gate)
         {
@@ -109,7 +111,7 @@ public sealed class InMemoryClusterBus : IClusterBus
                 return;
             }
             stats.FramesReceived++;
-            stats.BytesReceived += payload.Length + BusFrameCodec.HeaderSize;
+            stats.BytesReceived += payload.Length + DataFrameCodec.HeaderSize;
         }
         var handler = Volatile.Read(ref _handlers[(byte)channel]);
         if (handler is null)

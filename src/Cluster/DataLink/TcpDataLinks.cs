@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
 /// The real node-to-node bus over TCP. One connection per node pair: the node with the lower id
@@ -18,13 +18,13 @@ namespace QuorumCache.Cluster.Bus;
 /// <para>A new connection replaces an older one for the same peer (a restarted dialer). A connection
 /// that fails its handshake, sends a malformed or oversized frame, or comes from another cluster is
 /// closed with a log line; the bus carries on. Dropped outbound links are redialed with exponential
-/// backoff (jittered, <see cref="TcpBusOptions.ReconnectMinDelay"/> doubling to
-/// <see cref="TcpBusOptions.ReconnectMaxDelay"/>).</para>
+/// backoff (jittered, <see cref="DataLinkOptions.ReconnectMinDelay"/> doubling to
+/// <see cref="DataLinkOptions.ReconnectMaxDelay"/>).</para>
 /// </summary>
-public sealed class TcpClusterBus : IClusterBus
+public sealed class TcpDataLinks : IDataLinks
 {
-    private readonly ConcurrentDictionary<string, TcpPeer> _peers = new(StringComparer.Ordinal);
-    private readonly BusFrameHandler?[] _handlers = new BusFrameHandler?[256];
+    private readonly ConcurrentDictionary<string, DataLinkPeer> _peers = new(StringComparer.Ordinal);
+    private readonly DataFrameHandler?[] _handlers = new DataFrameHandler?[256];
     private readonly ConcurrentDictionary<Task, byte> _tasks = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time;
@@ -34,18 +34,18 @@ public sealed class TcpClusterBus : IClusterBus
     private int _disposed;
     private long _unhandledFrames;
 
-    public TcpClusterBus(TcpBusOptions options, ILogger<TcpClusterBus>? logger = null, TimeProvider? timeProvider = null)
+    public TcpDataLinks(DataLinkOptions options, ILogger<TcpDataLinks>? logger = null, TimeProvider? timeProvider = null)
     {
         Options = options;
         Logger = logger ?? (ILogger)NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        var payload = new BusHandshake(options.NodeId, options.ClusterId).ToPayload();
+        var payload = new DataLinkHandshake(options.NodeId, options.ClusterId).ToPayload();
         var frame = new ArrayBufferWriter<byte>();
-        BusFrameCodec.Write(frame, BusChannel.Handshake, payload);
+        DataFrameCodec.Write(frame, DataChannel.Handshake, payload);
         _handshakeFrame = frame.WrittenSpan.ToArray();
     }
 
-    public TcpBusOptions Options { get; }
+    public DataLinkOptions Options { get; }
     internal ILogger Logger { get; }
     public string LocalId => Options.NodeId;
 
@@ -71,16 +71,16 @@ public sealed class TcpClusterBus : IClusterBus
         }
         _listener = listener;
         _started = true;
-        BusLog.Listening(Logger, LocalId, listener.LocalEndPoint?.ToString() ?? "?");
+        DataLinkLog.Listening(Logger, LocalId, listener.LocalEndPoint?.ToString() ?? "?");
         Track(AcceptLoopAsync(listener));
         foreach (var peer in _peers.Values)
             MaybeStartDialing(peer);
         return Task.CompletedTask;
     }
 
-    public void Send(string nodeId, BusChannel channel, ReadOnlySpan<byte> payload)
+    public void Send(string nodeId, DataChannel channel, ReadOnlySpan<byte> payload)
     {
-        if (channel == BusChannel.Handshake)
+        if (channel == DataChannel.Handshake)
             throw new ArgumentException("the handshake channel is reserved for the bus", nameof(channel));
         if (payload.Length > Options.MaxFrameBytes)
             throw new ArgumentException($"payload of {payload.Length} bytes exceeds the bus frame limit", nameof(payload));
@@ -89,7 +89,7 @@ public sealed class TcpClusterBus : IClusterBus
         GetOrAddPeer(nodeId).TryEnqueue(channel, payload, Options.MaxQueuedBytesPerPeer);
     }
 
-    public void SetHandler(BusChannel channel, BusFrameHandler? handler) => Volatile.Write(ref _handlers[(byte)channel], handler);
+    public void SetHandler(DataChannel channel, DataFrameHandler? handler) => Volatile.Write(ref _handlers[(byte)channel], handler);
 
     public void SetPeerAddress(string nodeId, string host, int busPort)
     {
@@ -115,9 +115,9 @@ public sealed class TcpClusterBus : IClusterBus
 
     public void SetLinkBlocked(string nodeId, bool blocked) => GetOrAddPeer(nodeId).Blocked = blocked;
 
-    public IReadOnlyList<BusPeerInfo> GetPeers()
+    public IReadOnlyList<DataLinkPeerInfo> GetPeers()
     {
-        var list = new List<BusPeerInfo>(_peers.Count);
+        var list = new List<DataLinkPeerInfo>(_peers.Count);
         foreach (var peer in _peers.Values)
             list.Add(peer.Snapshot());
         list.Sort(static (a, b) => string.CompareOrdinal(a.NodeId, b.NodeId));
@@ -148,7 +148,7 @@ public sealed class TcpClusterBus : IClusterBus
             peer.DrainQueue();
     }
 
-    internal void Dispatch(TcpPeer peer, BusChannel channel, ReadOnlyMemory<byte> payload)
+    internal void Dispatch(DataLinkPeer peer, DataChannel channel, ReadOnlyMemory<byte> payload)
     {
         if (peer.Blocked || peer.Removed)
         {
@@ -167,16 +167,16 @@ public sealed class TcpClusterBus : IClusterBus
         }
         catch (Exception e)
         {
-            BusLog.HandlerFailed(Logger, e, channel, peer.NodeId);
+            DataLinkLog.HandlerFailed(Logger, e, channel, peer.NodeId);
         }
     }
 
-    private TcpPeer GetOrAddPeer(string nodeId) =>
-        _peers.GetOrAdd(nodeId, static (id, self) => new TcpPeer(id, self._time.GetUtcNow().ToUnixTimeMilliseconds()), this);
+    private DataLinkPeer GetOrAddPeer(string nodeId) =>
+        _peers.GetOrAdd(nodeId, static (id, self) => new DataLinkPeer(id, self._time.GetUtcNow().ToUnixTimeMilliseconds()), this);
 
     private bool IsDialerFor(string peerId) => string.CompareOrdinal(LocalId, peerId) < 0;
 
-    private void MaybeStartDialing(TcpPeer peer)
+    private void MaybeStartDialing(DataLinkPeer peer)
     {
         if (!_started || _disposed != 0 || peer.Host is null || !IsDialerFor(peer.NodeId))
             return;
@@ -212,7 +212,7 @@ public sealed class TcpClusterBus : IClusterBus
             }
             catch (Exception e)
             {
-                BusLog.AcceptFailed(Logger, e);
+                DataLinkLog.AcceptFailed(Logger, e);
                 continue;
             }
             Track(AcceptOneAsync(socket));
@@ -225,15 +225,15 @@ public sealed class TcpClusterBus : IClusterBus
         socket.NoDelay = true;
         var stream = new NetworkStream(socket, ownsSocket: true);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        TcpPeer? peer = null;
+        DataLinkPeer? peer = null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(Options.HandshakeTimeout);
-            var hello = await BusHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
+            var hello = await DataLinkHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
             var refusal = CheckHello(hello);
             if (refusal is not null)
-                throw new BusProtocolException(refusal);
+                throw new DataLinkProtocolException(refusal);
             peer = GetOrAddPeer(hello.NodeId);
             await stream.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
         }
@@ -241,7 +241,7 @@ public sealed class TcpClusterBus : IClusterBus
         {
             var reason = e is OperationCanceledException ? "handshake timed out" : e.Message;
             if (!_stopping.IsCancellationRequested)
-                BusLog.Refused(Logger, remote, reason);
+                DataLinkLog.Refused(Logger, remote, reason);
             await reader.CompleteAsync().ConfigureAwait(false);
             socket.Dispose();
             return;
@@ -249,7 +249,7 @@ public sealed class TcpClusterBus : IClusterBus
         await RunConnectionAsync(peer, socket, stream, reader, outbound: false).ConfigureAwait(false);
     }
 
-    private string? CheckHello(BusHandshake hello)
+    private string? CheckHello(DataLinkHandshake hello)
     {
         if (!string.Equals(hello.ClusterId, Options.ClusterId, StringComparison.Ordinal))
             return $"node {hello.NodeId} belongs to cluster '{hello.ClusterId}', not '{Options.ClusterId}'";
@@ -260,7 +260,7 @@ public sealed class TcpClusterBus : IClusterBus
         return null;
     }
 
-    private async Task DialLoopAsync(TcpPeer peer)
+    private async Task DialLoopAsync(DataLinkPeer peer)
     {
         var ct = peer.Lifetime.Token;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
@@ -281,9 +281,9 @@ public sealed class TcpClusterBus : IClusterBus
             {
                 return;
             }
-            catch (BusProtocolException e)
+            catch (DataLinkProtocolException e)
             {
-                BusLog.ProtocolError(Logger, peer.NodeId, e.Message);
+                DataLinkLog.ProtocolError(Logger, peer.NodeId, e.Message);
                 reason = e.Message;
             }
             catch (Exception e)
@@ -293,7 +293,7 @@ public sealed class TcpClusterBus : IClusterBus
             if (token.IsCancellationRequested)
                 return;
             var delay = Jitter(backoff);
-            BusLog.DialFailed(Logger, peer.NodeId, host, port, reason, (long)delay.TotalMilliseconds);
+            DataLinkLog.DialFailed(Logger, peer.NodeId, host, port, reason, (long)delay.TotalMilliseconds);
             try
             {
                 await Task.Delay(delay, _time, token).ConfigureAwait(false);
@@ -308,7 +308,7 @@ public sealed class TcpClusterBus : IClusterBus
     }
 
     /// <summary>Connects and handshakes; returns the connection's completion (the reason it closed).</summary>
-    private async Task<Task<string>> DialOnceAsync(TcpPeer peer, string host, int port, CancellationToken ct)
+    private async Task<Task<string>> DialOnceAsync(DataLinkPeer peer, string host, int port, CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         NetworkStream? stream = null;
@@ -326,11 +326,11 @@ public sealed class TcpClusterBus : IClusterBus
             {
                 timeout.CancelAfter(Options.HandshakeTimeout);
                 await stream.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
-                var reply = await BusHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
+                var reply = await DataLinkHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
                 if (!string.Equals(reply.ClusterId, Options.ClusterId, StringComparison.Ordinal))
-                    throw new BusProtocolException($"peer at {host}:{port} belongs to cluster '{reply.ClusterId}'");
+                    throw new DataLinkProtocolException($"peer at {host}:{port} belongs to cluster '{reply.ClusterId}'");
                 if (!string.Equals(reply.NodeId, peer.NodeId, StringComparison.Ordinal))
-                    throw new BusProtocolException($"peer at {host}:{port} is node {reply.NodeId}, expected {peer.NodeId}");
+                    throw new DataLinkProtocolException($"peer at {host}:{port} is node {reply.NodeId}, expected {peer.NodeId}");
             }
         }
         catch
@@ -343,25 +343,25 @@ public sealed class TcpClusterBus : IClusterBus
         return RunConnectionAsync(peer, socket, stream, reader, outbound: true);
     }
 
-    private Task<string> RunConnectionAsync(TcpPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound)
+    private Task<string> RunConnectionAsync(DataLinkPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound)
     {
-        var connection = new TcpPeerConnection(this, peer, socket, stream, reader, outbound,
+        var connection = new DataLinkConnection(this, peer, socket, stream, reader, outbound,
             _time.GetUtcNow().ToUnixTimeMilliseconds(), _stopping.Token);
         var previous = peer.Install(connection);
         previous?.Close();
         connection.Start(previous?.WriterDone ?? Task.CompletedTask);
         if (peer.Removed || _disposed != 0)
             connection.Close();
-        BusLog.LinkUp(Logger, peer.NodeId, outbound ? "outbound" : "inbound");
+        DataLinkLog.LinkUp(Logger, peer.NodeId, outbound ? "outbound" : "inbound");
         Track(connection.Completion);
         return LogDownAsync(peer, connection.Completion);
     }
 
-    private async Task<string> LogDownAsync(TcpPeer peer, Task<string> completion)
+    private async Task<string> LogDownAsync(DataLinkPeer peer, Task<string> completion)
     {
         var reason = await completion.ConfigureAwait(false);
         if (!_stopping.IsCancellationRequested)
-            BusLog.LinkDown(Logger, peer.NodeId, reason);
+            DataLinkLog.LinkDown(Logger, peer.NodeId, reason);
         return reason;
     }
 

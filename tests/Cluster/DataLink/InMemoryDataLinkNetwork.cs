@@ -1,7 +1,9 @@
-namespace QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
+
+namespace QuorumCache.Tests.Cluster.DataLink;
 
 /// <summary>
-/// A simulated network for protocol tests: endpoints (<see cref="InMemoryClusterBus"/>) exchange
+/// A simulated network for protocol tests: endpoints (<see cref="InMemoryDataLinks"/>) exchange
 /// frames through a queue ordered by virtual delivery time. Nothing moves until the test calls
 /// <see cref="DeliverUntil"/>; handlers run on that caller's thread. With the same seed and the
 /// same sequence of calls, delays, drops and delivery order are identical, so a failing seed replays.
@@ -10,18 +12,18 @@ namespace QuorumCache.Cluster.Bus;
 /// directed links (partitions, asymmetric allowed), checked when a frame is sent and again when it
 /// would be delivered.</para>
 /// </summary>
-public sealed class InMemoryBusNetwork
+public sealed class InMemoryDataLinkNetwork
 {
     private readonly object _gate = new();
     private readonly Random _random;
-    private readonly Dictionary<string, InMemoryClusterBus> _endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InMemoryDataLinks> _endpoints = new(StringComparer.Ordinal);
     private readonly HashSet<(string From, string To)> _blocked = new();
     private readonly Dictionary<(string From, string To), long> _lastDeliveryAt = new();
     private readonly PriorityQueue<Pending, (long At, long Seq)> _queue = new();
     private long _seq;
     private long _now;
 
-    public InMemoryBusNetwork(int seed)
+    public InMemoryDataLinkNetwork(int seed)
     {
         Seed = seed;
         _random = new Random(seed);
@@ -56,13 +58,13 @@ public sealed class InMemoryBusNetwork
     }
 
     /// <summary>Creates (or re-creates, after the old one was disposed: a restart) the endpoint of <paramref name="nodeId"/>.</summary>
-    public InMemoryClusterBus CreateBus(string nodeId)
+    public InMemoryDataLinks CreateBus(string nodeId)
     {
         lock (_gate)
         {
             if (_endpoints.ContainsKey(nodeId))
                 throw new InvalidOperationException($"node {nodeId} already has a live endpoint");
-            var bus = new InMemoryClusterBus(this, nodeId);
+            var bus = new InMemoryDataLinks(this, nodeId);
             _endpoints[nodeId] = bus;
             return bus;
         }
@@ -93,7 +95,7 @@ public sealed class InMemoryBusNetwork
         }
     }
 
-    /// <summary>Removes every network-level block (endpoint <see cref="IClusterBus.SetLinkBlocked"/> switches stay).</summary>
+    /// <summary>Removes every network-level block (endpoint <see cref="IDataLinks.SetLinkBlocked"/> switches stay).</summary>
     public void Heal()
     {
         lock (_gate) _blocked.Clear();
@@ -124,7 +126,7 @@ public sealed class InMemoryBusNetwork
         while (true)
         {
             Pending next;
-            InMemoryClusterBus? target;
+            InMemoryDataLinks? target;
             lock (_gate)
             {
                 if (!_queue.TryPeek(out next, out var key) || key.At > nowMs)
@@ -149,7 +151,7 @@ public sealed class InMemoryBusNetwork
         }
     }
 
-    internal bool Enqueue(string from, string to, BusChannel channel, ReadOnlySpan<byte> payload)
+    internal bool Enqueue(string from, string to, DataChannel channel, ReadOnlySpan<byte> payload)
     {
         lock (_gate)
         {
@@ -176,7 +178,7 @@ public sealed class InMemoryBusNetwork
         }
     }
 
-    internal void Detach(InMemoryClusterBus bus)
+    internal void Detach(InMemoryDataLinks bus)
     {
         lock (_gate)
         {
@@ -190,5 +192,5 @@ public sealed class InMemoryBusNetwork
         lock (_gate) return _endpoints.ContainsKey(nodeId);
     }
 
-    private readonly record struct Pending(string From, string To, InMemoryClusterBus Target, BusChannel Channel, byte[] Payload);
+    private readonly record struct Pending(string From, string To, InMemoryDataLinks Target, DataChannel Channel, byte[] Payload);
 }

@@ -1,10 +1,10 @@
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
 /// Receives one frame. <paramref name="payload"/> is only valid for the duration of the call:
-/// copy it if you keep it. Invoked on a bus thread (see <see cref="IClusterBus"/>).
+/// copy it if you keep it. Invoked on a bus thread (see <see cref="IDataLinks"/>).
 /// </summary>
-public delegate void BusFrameHandler(string fromNodeId, BusChannel channel, ReadOnlyMemory<byte> payload);
+public delegate void DataFrameHandler(string fromNodeId, DataChannel channel, ReadOnlyMemory<byte> payload);
 
 /// <summary>
 /// Node-to-node messaging: opaque frames <c>(channel, payload)</c> addressed by node id.
@@ -14,10 +14,10 @@ public delegate void BusFrameHandler(string fromNodeId, BusChannel channel, Read
 /// <para>Threading: <see cref="Send"/> may be called from any thread and never blocks.
 /// Handlers run on a bus thread: for the TCP bus, one reader loop per peer connection calls
 /// them sequentially for that peer, while different peers may call concurrently; for the
-/// in-memory bus, the thread that calls <see cref="InMemoryBusNetwork.DeliverUntil"/>.
+/// in-memory bus, the thread that calls <see cref="InMemoryDataLinkNetwork.DeliverUntil"/>.
 /// Handlers must be quick and thread-safe and must not block on the bus.</para>
 /// </summary>
-public interface IClusterBus : IAsyncDisposable
+public interface IDataLinks : IAsyncDisposable
 {
     /// <summary>This node's id.</summary>
     string LocalId { get; }
@@ -26,10 +26,10 @@ public interface IClusterBus : IAsyncDisposable
     /// Queues a frame for <paramref name="nodeId"/> (the payload is copied). Never blocks.
     /// Drops the frame and counts it when the peer's queue is over its bound or the link is blocked.
     /// </summary>
-    void Send(string nodeId, BusChannel channel, ReadOnlySpan<byte> payload);
+    void Send(string nodeId, DataChannel channel, ReadOnlySpan<byte> payload);
 
     /// <summary>Installs (or, with null, removes) the handler for one channel. Frames on a channel without a handler are counted and dropped.</summary>
-    void SetHandler(BusChannel channel, BusFrameHandler? handler);
+    void SetHandler(DataChannel channel, DataFrameHandler? handler);
 
     /// <summary>Tells the bus where a peer listens. Adding or changing it makes the bus (re)connect as needed.</summary>
     void SetPeerAddress(string nodeId, string host, int busPort);
@@ -41,7 +41,7 @@ public interface IClusterBus : IAsyncDisposable
     void SetLinkBlocked(string nodeId, bool blocked);
 
     /// <summary>A snapshot of every known peer's link, for CLUSTER LINKS-like reporting.</summary>
-    IReadOnlyList<BusPeerInfo> GetPeers();
+    IReadOnlyList<DataLinkPeerInfo> GetPeers();
 
     Task StartAsync(CancellationToken cancellationToken = default);
 }
@@ -60,7 +60,7 @@ public interface IClusterBus : IAsyncDisposable
 /// <param name="FramesDropped">Frames dropped: queue over its bound, blocked link, or lost with a dropped connection.</param>
 /// <param name="QueuedBytes">Bytes (payload plus frame header) waiting to be written.</param>
 /// <param name="Blocked">Whether the test-only fault switch is on.</param>
-public readonly record struct BusPeerInfo(
+public readonly record struct DataLinkPeerInfo(
     string NodeId,
     string? Host,
     int Port,

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>Source-generated log lines of the node-to-node bus.</summary>
-internal static partial class BusLog
+internal static partial class DataLinkLog
 {
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Cluster bus {NodeId} listening on {EndPoint}")]
     public static partial void Listening(ILogger logger, string nodeId, string endPoint);
@@ -24,7 +24,7 @@ internal static partial class BusLog
     public static partial void ProtocolError(ILogger logger, string peerId, string reason);
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Bus frame handler for channel {Channel} from {PeerId} threw")]
-    public static partial void HandlerFailed(ILogger logger, Exception exception, BusChannel channel, string peerId);
+    public static partial void HandlerFailed(ILogger logger, Exception exception, DataChannel channel, string peerId);
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Bus accept loop failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
