@@ -14,7 +14,12 @@ public readonly record struct DataLinkHandshake(string NodeId, string ClusterId)
 {
     /// <summary>"QCB1".</summary>
     public const uint Magic = 0x51434231;
-    public const ushort Version = 1;
+
+    /// <summary>
+    /// 2: data links (channels Handshake, HandOff, PubSub). 1 was the old cluster bus, whose channel
+    /// numbers differ; a node of another version is refused at the handshake.
+    /// </summary>
+    public const ushort Version = 2;
     /// <summary>Largest handshake payload accepted; also the frame limit before the handshake.</summary>
     public const int MaxSize = 4 + 2 + 1 + 255 + 1 + 255;
 
@@ -48,7 +53,7 @@ public readonly record struct DataLinkHandshake(string NodeId, string ClusterId)
             throw new DataLinkProtocolException($"bad handshake magic 0x{magic:X8}");
         var version = BinaryPrimitives.ReadUInt16BigEndian(b[4..]);
         if (version != Version)
-            throw new DataLinkProtocolException($"unsupported bus protocol version {version}");
+            throw new DataLinkProtocolException($"unsupported data-link protocol version {version} (this node speaks {Version})");
         int idLen = b[6];
         if (idLen == 0 || 7 + idLen + 1 > b.Length)
             throw new DataLinkProtocolException("bad node id length in handshake");

@@ -73,7 +73,7 @@ public sealed partial class HandOffProtocol
     public int OutgoingCount => _out.Count;
     public int IncomingCount => _in.Count;
 
-    private void Attach(IDataLinks bus) => bus.SetHandler(DataChannel.Migration, (from, _, payload) =>
+    private void Attach(IDataLinks bus) => bus.SetHandler(DataChannel.HandOff, (from, _, payload) =>
     {
         HandOffFrame f;
         try
@@ -88,7 +88,7 @@ public sealed partial class HandOffProtocol
         _node.Post(() => OnFrame(from, f));
     });
 
-    private void Send(string to, HandOffFrame f) => _node.Bus?.Send(to, DataChannel.Migration, f.Encode());
+    private void Send(string to, HandOffFrame f) => _node.Bus?.Send(to, DataChannel.HandOff, f.Encode());
 
     private void OnMap(ClusterMap map)
     {

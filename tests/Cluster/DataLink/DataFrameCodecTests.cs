@@ -26,8 +26,8 @@ public class DataFrameCodecTests
     [Fact]
     public void Header_is_big_endian_length_then_channel()
     {
-        var bytes = Encode((DataChannel.Raft, new byte[] { 7, 8, 9 }));
-        Assert.Equal(new byte[] { 0, 0, 0, 3, 2, 7, 8, 9 }, bytes);
+        var bytes = Encode((DataChannel.HandOff, new byte[] { 7, 8, 9 }));
+        Assert.Equal(new byte[] { 0, 0, 0, 3, 1, 7, 8, 9 }, bytes);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public class DataFrameCodecTests
         var payloadB = Array.Empty<byte>();
         var payloadC = new byte[300];
         new Random(7).NextBytes(payloadC);
-        var bytes = Encode((DataChannel.Heartbeat, payloadA), (DataChannel.Control, payloadB), (DataChannel.Replication, payloadC));
+        var bytes = Encode((DataChannel.HandOff, payloadA), (DataChannel.PubSub, payloadB), (DataChannel.HandOff, payloadC));
         for (var i = 0; i <= bytes.Length; i++)
         {
             for (var j = i; j <= bytes.Length; j += 7)
@@ -45,11 +45,11 @@ public class DataFrameCodecTests
                 var seq = Segments.Of(bytes[..i], bytes[i..j], bytes[j..]);
                 var frames = ReadAll(seq);
                 Assert.Equal(3, frames.Count);
-                Assert.Equal(DataChannel.Heartbeat, frames[0].Item1);
+                Assert.Equal(DataChannel.HandOff, frames[0].Item1);
                 Assert.Equal(payloadA, frames[0].Item2);
-                Assert.Equal(DataChannel.Control, frames[1].Item1);
+                Assert.Equal(DataChannel.PubSub, frames[1].Item1);
                 Assert.Empty(frames[1].Item2);
-                Assert.Equal(DataChannel.Replication, frames[2].Item1);
+                Assert.Equal(DataChannel.HandOff, frames[2].Item1);
                 Assert.Equal(payloadC, frames[2].Item2);
             }
         }
@@ -58,7 +58,7 @@ public class DataFrameCodecTests
     [Fact]
     public void Incomplete_frame_returns_false_and_leaves_the_buffer()
     {
-        var bytes = Encode((DataChannel.Raft, new byte[10]));
+        var bytes = Encode((DataChannel.HandOff, new byte[10]));
         for (var n = 0; n < bytes.Length; n++)
         {
             var seq = new ReadOnlySequence<byte>(bytes, 0, n);
@@ -88,6 +88,15 @@ public class DataFrameCodecTests
         var hs = new DataLinkHandshake(new string('a', 40), "cluster-é");
         var parsed = DataLinkHandshake.Parse(new ReadOnlySequence<byte>(hs.ToPayload()));
         Assert.Equal(hs, parsed);
+    }
+
+    [Fact]
+    public void Handshake_of_the_old_bus_protocol_is_refused()
+    {
+        var old = new DataLinkHandshake("node-1", "c1").ToPayload();
+        BinaryPrimitives.WriteUInt16BigEndian(old.AsSpan(4), 1);
+        var e = Assert.Throws<DataLinkProtocolException>(() => DataLinkHandshake.Parse(new ReadOnlySequence<byte>(old)));
+        Assert.Contains("version 1", e.Message);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public class InMemoryDataLinksTests
         foreach (var bus in buses)
         {
             var self = bus;
-            bus.SetHandler(DataChannel.Raft, (from, _, payload) =>
+            bus.SetHandler(DataChannel.HandOff, (from, _, payload) =>
             {
                 var v = BinaryPrimitives.ReadInt32BigEndian(payload.Span);
                 log.Add(new Delivery(net.NowMs, from, self.LocalId, v));
@@ -45,7 +45,7 @@ public class InMemoryDataLinksTests
     {
         Span<byte> b = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(b, value);
-        bus.Send(to, DataChannel.Raft, b);
+        bus.Send(to, DataChannel.HandOff, b);
     }
 
     [Theory]
@@ -73,7 +73,7 @@ public class InMemoryDataLinksTests
             var a = net.CreateBus("a");
             var b = net.CreateBus("b");
             var got = new List<int>();
-            b.SetHandler(DataChannel.Raft, (_, _, p) => got.Add(BinaryPrimitives.ReadInt32BigEndian(p.Span)));
+            b.SetHandler(DataChannel.HandOff, (_, _, p) => got.Add(BinaryPrimitives.ReadInt32BigEndian(p.Span)));
             for (var i = 0; i < 500; i++)
             {
                 Send(a, "b", i);
@@ -92,7 +92,7 @@ public class InMemoryDataLinksTests
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var got = new List<int>();
-        b.SetHandler(DataChannel.Raft, (_, _, p) => got.Add(BinaryPrimitives.ReadInt32BigEndian(p.Span)));
+        b.SetHandler(DataChannel.HandOff, (_, _, p) => got.Add(BinaryPrimitives.ReadInt32BigEndian(p.Span)));
         for (var i = 0; i < 100; i++)
             Send(a, "b", i);
         net.DeliverUntil(1000);
@@ -108,18 +108,18 @@ public class InMemoryDataLinksTests
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var at = new List<long>();
-        b.SetHandler(DataChannel.Control, (_, _, _) => at.Add(net.NowMs));
-        a.SetHandler(DataChannel.Control, (_, _, _) => at.Add(-net.NowMs));
-        b.SetHandler(DataChannel.Raft, (from, _, _) => b.Send(from, DataChannel.Control, [1]));
+        b.SetHandler(DataChannel.PubSub, (_, _, _) => at.Add(net.NowMs));
+        a.SetHandler(DataChannel.PubSub, (_, _, _) => at.Add(-net.NowMs));
+        b.SetHandler(DataChannel.HandOff, (from, _, _) => b.Send(from, DataChannel.PubSub, [1]));
         net.DeliverUntil(100);
-        a.Send("b", DataChannel.Control, [1]);
+        a.Send("b", DataChannel.PubSub, [1]);
         Assert.Equal(105, net.NextDeliveryAtMs);
         Assert.Equal(0, net.DeliverUntil(104));
         Assert.Empty(at);
         Assert.Equal(1, net.DeliverUntil(105));
         Assert.Equal([105L], at);
         // A reply sent by a handler is timed from the delivery and delivered in the same call when due.
-        a.Send("b", DataChannel.Raft, [1]);
+        a.Send("b", DataChannel.HandOff, [1]);
         Assert.Equal(2, net.DeliverUntil(200));
         Assert.Equal([105L, -115L], at);
     }
@@ -132,7 +132,7 @@ public class InMemoryDataLinksTests
         var buses = ids.ToDictionary(id => id, net.CreateBus);
         var got = new List<(string From, string To)>();
         foreach (var (id, bus) in buses)
-            bus.SetHandler(DataChannel.Raft, (from, _, _) => got.Add((from, id)));
+            bus.SetHandler(DataChannel.HandOff, (from, _, _) => got.Add((from, id)));
 
         void AllToAll()
         {
@@ -140,7 +140,7 @@ public class InMemoryDataLinksTests
             foreach (var from in ids)
                 foreach (var to in ids)
                     if (from != to)
-                        buses[from].Send(to, DataChannel.Raft, [0]);
+                        buses[from].Send(to, DataChannel.HandOff, [0]);
             net.DeliverUntil(net.NowMs + 100);
         }
 
@@ -168,8 +168,8 @@ public class InMemoryDataLinksTests
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var n = 0;
-        b.SetHandler(DataChannel.Raft, (_, _, _) => n++);
-        a.Send("b", DataChannel.Raft, [1]);
+        b.SetHandler(DataChannel.HandOff, (_, _, _) => n++);
+        a.Send("b", DataChannel.HandOff, [1]);
         net.Partition(["a"], ["b"]);
         net.DeliverUntil(100);
         Assert.Equal(0, n);
@@ -183,9 +183,9 @@ public class InMemoryDataLinksTests
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var n = 0;
-        b.SetHandler(DataChannel.Raft, (_, _, _) => n++);
+        b.SetHandler(DataChannel.HandOff, (_, _, _) => n++);
         for (var i = 0; i < 10_000; i++)
-            a.Send("b", DataChannel.Raft, [1]);
+            a.Send("b", DataChannel.HandOff, [1]);
         net.DeliverUntil(1000);
         Assert.InRange(n, 6700, 7300);
         Assert.Equal(10_000 - n, net.DroppedFrames);
@@ -199,13 +199,13 @@ public class InMemoryDataLinksTests
         var a = net.CreateBus("a");
         var b = net.CreateBus("b");
         var oldGot = 0;
-        b.SetHandler(DataChannel.Raft, (_, _, _) => oldGot++);
-        a.Send("b", DataChannel.Raft, [1]);
+        b.SetHandler(DataChannel.HandOff, (_, _, _) => oldGot++);
+        a.Send("b", DataChannel.HandOff, [1]);
         b.DisposeAsync();
         var b2 = net.CreateBus("b");
         var newGot = new List<byte>();
-        b2.SetHandler(DataChannel.Raft, (_, _, p) => newGot.Add(p.Span[0]));
-        a.Send("b", DataChannel.Raft, [2]);
+        b2.SetHandler(DataChannel.HandOff, (_, _, p) => newGot.Add(p.Span[0]));
+        a.Send("b", DataChannel.HandOff, [2]);
         net.DeliverUntil(100);
         Assert.Equal(0, oldGot);
         Assert.Equal([(byte)2], newGot);
@@ -220,16 +220,16 @@ public class InMemoryDataLinksTests
         var b = net.CreateBus("b");
         var atA = 0;
         var atB = 0;
-        a.SetHandler(DataChannel.Raft, (_, _, _) => atA++);
-        b.SetHandler(DataChannel.Raft, (_, _, _) => atB++);
+        a.SetHandler(DataChannel.HandOff, (_, _, _) => atA++);
+        b.SetHandler(DataChannel.HandOff, (_, _, _) => atB++);
         a.SetLinkBlocked("b", true);
-        a.Send("b", DataChannel.Raft, [1]);
-        b.Send("a", DataChannel.Raft, [1]);
+        a.Send("b", DataChannel.HandOff, [1]);
+        b.Send("a", DataChannel.HandOff, [1]);
         net.DeliverUntil(100);
         Assert.Equal((0, 0), (atA, atB));
         a.SetLinkBlocked("b", false);
-        a.Send("b", DataChannel.Raft, [1]);
-        b.Send("a", DataChannel.Raft, [1]);
+        a.Send("b", DataChannel.HandOff, [1]);
+        b.Send("a", DataChannel.HandOff, [1]);
         net.DeliverUntil(200);
         Assert.Equal((1, 1), (atA, atB));
     }

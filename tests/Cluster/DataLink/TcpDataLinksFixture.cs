@@ -17,7 +17,7 @@ internal sealed class TestLinks : IAsyncDisposable
     {
         Bus = bus;
         Log = log;
-        foreach (var ch in new[] { DataChannel.Heartbeat, DataChannel.Raft, DataChannel.Replication, DataChannel.Control })
+        foreach (var ch in new[] { DataChannel.HandOff, DataChannel.PubSub })
             bus.SetHandler(ch, (from, c, p) => Received.Enqueue((from, c, p.ToArray())));
     }
 
@@ -72,7 +72,7 @@ internal sealed class TestLinks : IAsyncDisposable
     {
         var list = new List<int>();
         foreach (var f in Received)
-            if (f.From == id && f.Channel == DataChannel.Raft)
+            if (f.From == id && f.Channel == DataChannel.HandOff)
                 list.Add(BinaryPrimitives.ReadInt32BigEndian(f.Payload));
         return list;
     }
@@ -94,7 +94,7 @@ internal sealed class TestLinks : IAsyncDisposable
         for (var i = first; i < first + count; i++)
         {
             BinaryPrimitives.WriteInt32BigEndian(buf, i);
-            Bus.Send(to, DataChannel.Raft, buf);
+            Bus.Send(to, DataChannel.HandOff, buf);
         }
     }
 

@@ -46,7 +46,7 @@ public class TcpDataLinksTests
         {
             payloads[i] = new byte[2 * 1024 * 1024 + i];
             rng.NextBytes(payloads[i]);
-            a.Bus.Send(B, DataChannel.Replication, payloads[i]);
+            a.Bus.Send(B, DataChannel.PubSub, payloads[i]);
         }
         await Eventually.True(() => b.CountFrom(A) == 3, "three large frames");
         var got = b.Received.Select(f => f.Payload).ToArray();
@@ -83,8 +83,8 @@ public class TcpDataLinksTests
         var bPort = b.Port;
         a.Knows(b);
         b.Knows(a);
-        a.SendText(B, DataChannel.Control, "hello-1");
-        await Eventually.True(() => b.Got(A, DataChannel.Control, "hello-1"), "first frame");
+        a.SendText(B, DataChannel.PubSub, "hello-1");
+        await Eventually.True(() => b.Got(A, DataChannel.PubSub, "hello-1"), "first frame");
 
         // The accepting side (higher id) restarts on the same port: the dialer redials.
         await b.DisposeAsync();
@@ -92,19 +92,19 @@ public class TcpDataLinksTests
         await using var b2 = await TestLinks.StartAsync(B, port: bPort);
         b2.Knows(a);
         await Eventually.True(() => a.ConnectedTo(B), "a reconnects to restarted b");
-        a.SendText(B, DataChannel.Control, "hello-2");
-        b2.SendText(A, DataChannel.Control, "back");
-        await Eventually.True(() => b2.Got(A, DataChannel.Control, "hello-2") && a.Got(B, DataChannel.Control, "back"), "traffic after restart");
+        a.SendText(B, DataChannel.PubSub, "hello-2");
+        b2.SendText(A, DataChannel.PubSub, "back");
+        await Eventually.True(() => b2.Got(A, DataChannel.PubSub, "hello-2") && a.Got(B, DataChannel.PubSub, "back"), "traffic after restart");
 
         // The dialing side restarts: the acceptor takes the new connection in place of the dead one.
         var aPort = a.Port;
         await a.DisposeAsync();
         await using var a2 = await TestLinks.StartAsync(A, port: aPort);
         a2.Knows(b2);
-        a2.SendText(B, DataChannel.Control, "from-a2");
-        await Eventually.True(() => b2.Got(A, DataChannel.Control, "from-a2"), "b receives from restarted a");
-        b2.SendText(A, DataChannel.Control, "to-a2");
-        await Eventually.True(() => a2.Got(B, DataChannel.Control, "to-a2"), "restarted a receives from b");
+        a2.SendText(B, DataChannel.PubSub, "from-a2");
+        await Eventually.True(() => b2.Got(A, DataChannel.PubSub, "from-a2"), "b receives from restarted a");
+        b2.SendText(A, DataChannel.PubSub, "to-a2");
+        await Eventually.True(() => a2.Got(B, DataChannel.PubSub, "to-a2"), "restarted a receives from b");
     }
 
     [Fact]
@@ -120,9 +120,9 @@ public class TcpDataLinksTests
             await AssertClosedByPeerAsync(stranger);
         }
         await Eventually.True(() => b.Log.Contains("refused"), "refusal logged");
-        a.SendText(B, DataChannel.Raft, "still-works");
-        b.SendText(A, DataChannel.Raft, "both-ways");
-        await Eventually.True(() => b.Got(A, DataChannel.Raft, "still-works") && a.Got(B, DataChannel.Raft, "both-ways"), "real peers still talk");
+        a.SendText(B, DataChannel.HandOff, "still-works");
+        b.SendText(A, DataChannel.HandOff, "both-ways");
+        await Eventually.True(() => b.Got(A, DataChannel.HandOff, "still-works") && a.Got(B, DataChannel.HandOff, "both-ways"), "real peers still talk");
     }
 
     [Fact]
@@ -137,12 +137,12 @@ public class TcpDataLinksTests
         await raw.SendAsync(Frame(DataChannel.Handshake, new DataLinkHandshake("node-0", "test-cluster").ToPayload()));
         var reply = await ReadHandshakeReplyAsync(raw);
         Assert.Equal(B, reply.NodeId);
-        await raw.SendAsync(Frame(DataChannel.Control, "ok"u8.ToArray()));
-        await Eventually.True(() => b.Got("node-0", DataChannel.Control, "ok"), "frame under the limit delivered");
+        await raw.SendAsync(Frame(DataChannel.PubSub, "ok"u8.ToArray()));
+        await Eventually.True(() => b.Got("node-0", DataChannel.PubSub, "ok"), "frame under the limit delivered");
         // ...then a header announcing more than the limit.
         var header = new byte[5];
         BinaryPrimitives.WriteUInt32BigEndian(header, 4097);
-        header[4] = (byte)DataChannel.Control;
+        header[4] = (byte)DataChannel.PubSub;
         await raw.SendAsync(header);
         await AssertClosedByPeerAsync(raw);
         await Eventually.True(() => b.Log.Contains("exceeds the limit"), "protocol error logged");
@@ -179,7 +179,7 @@ public class TcpDataLinksTests
         await using var b = await TestLinks.StartAsync(B);
         a.Knows(b);
         b.Knows(a);
-        a.SendText(B, DataChannel.Control, "should-not-arrive");
+        a.SendText(B, DataChannel.PubSub, "should-not-arrive");
         await Eventually.True(() => b.Log.Contains("belongs to cluster 'other-cluster'"), "b refuses a");
         Assert.False(a.ConnectedTo(B));
         Assert.False(b.ConnectedTo(A));
@@ -208,23 +208,23 @@ public class TcpDataLinksTests
         await using var b = await TestLinks.StartAsync(B);
         a.Knows(b);
         b.Knows(a);
-        a.SendText(B, DataChannel.Control, "before");
-        await Eventually.True(() => b.Got(A, DataChannel.Control, "before"), "link up");
+        a.SendText(B, DataChannel.PubSub, "before");
+        await Eventually.True(() => b.Got(A, DataChannel.PubSub, "before"), "link up");
 
         a.Bus.SetLinkBlocked(B, true);
         for (var i = 0; i < 50; i++)
         {
-            a.SendText(B, DataChannel.Control, "cut-" + i); // dropped at a's send
-            b.SendText(A, DataChannel.Control, "cut-" + i); // dropped at a's receive
+            a.SendText(B, DataChannel.PubSub, "cut-" + i); // dropped at a's send
+            b.SendText(A, DataChannel.PubSub, "cut-" + i); // dropped at a's receive
         }
         // b cannot tell a's drops from silence, but b→a frames reach a's socket: wait until a has read them all.
         await Eventually.True(() => a.Bus.GetPeers().Single(p => p.NodeId == B).FramesDropped >= 100, "a dropped 50 out and 50 in");
         Assert.True(a.Bus.GetPeers().Single(p => p.NodeId == B).Blocked);
 
         a.Bus.SetLinkBlocked(B, false);
-        a.SendText(B, DataChannel.Control, "after");
-        b.SendText(A, DataChannel.Control, "after");
-        await Eventually.True(() => b.Got(A, DataChannel.Control, "after") && a.Got(B, DataChannel.Control, "after"), "traffic restored");
+        a.SendText(B, DataChannel.PubSub, "after");
+        b.SendText(A, DataChannel.PubSub, "after");
+        await Eventually.True(() => b.Got(A, DataChannel.PubSub, "after") && a.Got(B, DataChannel.PubSub, "after"), "traffic restored");
         // Frames on a link arrive in order, so had any cut frame got through it would be here by now.
         Assert.DoesNotContain(b.Received, f => System.Text.Encoding.UTF8.GetString(f.Payload).StartsWith("cut-"));
         Assert.DoesNotContain(a.Received, f => System.Text.Encoding.UTF8.GetString(f.Payload).StartsWith("cut-"));
@@ -257,7 +257,7 @@ public class TcpDataLinksTests
         await using var b = await TestLinks.StartAsync(B);
         a.Knows(b);
         b.Knows(a);
-        a.SendText(B, DataChannel.Control, "x");
+        a.SendText(B, DataChannel.PubSub, "x");
         await Eventually.True(() => b.ConnectedTo(A), "connected");
         a.Bus.RemovePeer(B);
         Assert.DoesNotContain(a.Bus.GetPeers(), p => p.NodeId == B);
