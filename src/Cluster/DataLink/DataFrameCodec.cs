@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
-/// Bus framing: a 4-byte big-endian payload length, a 1-byte channel, then the payload.
+/// Data-link framing: a 4-byte big-endian payload length, a 1-byte channel, then the payload.
 /// One reader and one writer for the format; the reader works on any segmentation.
 /// </summary>
 public static class DataFrameCodec

@@ -5,7 +5,7 @@ namespace QuorumCache.Cluster.DataLink;
 /// <summary>Settings of <see cref="TcpDataLinks"/>. Defaults are documented in hocon/node.conf by the host.</summary>
 public sealed class DataLinkOptions
 {
-    /// <summary>Offset from the client port to the default bus port, as Redis Cluster.</summary>
+    /// <summary>Offset from the client port to the default data-link port (the "bus port", as Redis Cluster calls it).</summary>
     public const int DefaultPortOffset = 10000;
 
     /// <summary>This node's id (40 hex chars in production; any 1..255 printable ASCII chars are accepted).</summary>
@@ -17,7 +17,7 @@ public sealed class DataLinkOptions
     /// <summary>Address the listener binds to (loopback in tests).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
 
-    /// <summary>Bus port; 0 picks a free port (see <see cref="TcpDataLinks.BoundPort"/>).</summary>
+    /// <summary>Listening port (configured as bus-port); 0 picks a free port (see <see cref="TcpDataLinks.BoundPort"/>).</summary>
     public int Port { get; init; }
 
     /// <summary>Largest payload accepted or sent; a longer length prefix closes the connection.</summary>
@@ -36,6 +36,6 @@ public sealed class DataLinkOptions
     /// <summary>A connection that has not completed its handshake in this time is closed.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The bus port for a client port when none is configured.</summary>
+    /// <summary>The data-link port for a client port when none is configured.</summary>
     public static int DefaultPortFor(int clientPort) => clientPort + DefaultPortOffset;
 }

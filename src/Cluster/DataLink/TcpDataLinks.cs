@@ -1,15 +1,17 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pipelines.Sockets.Unofficial;
 
 namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
-/// The real node-to-node bus over TCP. One connection per node pair: the node with the lower id
+/// The real data links over TCP: every connection, accepted or dialed, is a
+/// Pipelines.Sockets.Unofficial <see cref="SocketConnection"/> (a duplex pipe over the socket), which
+/// this class handshakes and hands to a <see cref="DataLinkConnection"/>. One connection per node pair: the node with the lower id
 /// (ordinal string order) dials, the other only accepts. A deterministic rule, rather than dialing
 /// from both sides and tie-breaking, means there is never a duplicate link to resolve and frames of
 /// one pair always travel over one ordered stream. The consequence: a node reaches a higher-id peer
@@ -17,9 +19,11 @@ namespace QuorumCache.Cluster.DataLink;
 /// not know anything about, the peer dials in. The membership layer gives every node every address.
 /// <para>A new connection replaces an older one for the same peer (a restarted dialer). A connection
 /// that fails its handshake, sends a malformed or oversized frame, or comes from another cluster is
-/// closed with a log line; the bus carries on. Dropped outbound links are redialed with exponential
+/// closed with a log line; the links carry on. Dropped outbound links are redialed with exponential
 /// backoff (jittered, <see cref="DataLinkOptions.ReconnectMinDelay"/> doubling to
 /// <see cref="DataLinkOptions.ReconnectMaxDelay"/>).</para>
+/// <para>The listener is a plain socket accept loop rather than the library's <c>SocketServer</c>,
+/// which neither reports the port it bound (tests bind port 0) nor lets the backlog be chosen.</para>
 /// </summary>
 public sealed class TcpDataLinks : IDataLinks
 {
@@ -81,9 +85,9 @@ public sealed class TcpDataLinks : IDataLinks
     public void Send(string nodeId, DataChannel channel, ReadOnlySpan<byte> payload)
     {
         if (channel == DataChannel.Handshake)
-            throw new ArgumentException("the handshake channel is reserved for the bus", nameof(channel));
+            throw new ArgumentException("the handshake channel is reserved for the data links", nameof(channel));
         if (payload.Length > Options.MaxFrameBytes)
-            throw new ArgumentException($"payload of {payload.Length} bytes exceeds the bus frame limit", nameof(payload));
+            throw new ArgumentException($"payload of {payload.Length} bytes exceeds the data-link frame limit", nameof(payload));
         if (_disposed != 0 || string.Equals(nodeId, LocalId, StringComparison.Ordinal))
             return;
         GetOrAddPeer(nodeId).TryEnqueue(channel, payload, Options.MaxQueuedBytesPerPeer);
@@ -222,31 +226,29 @@ public sealed class TcpDataLinks : IDataLinks
     private async Task AcceptOneAsync(Socket socket)
     {
         var remote = socket.RemoteEndPoint?.ToString() ?? "?";
-        socket.NoDelay = true;
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        DataLinkPeer? peer = null;
+        SocketConnection.SetRecommendedServerOptions(socket);
+        var connection = SocketConnection.Create(socket, DataLinkPipes.Send, DataLinkPipes.Receive, SocketConnectionOptions.None, "data link from " + remote);
+        DataLinkPeer peer;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(Options.HandshakeTimeout);
-            var hello = await DataLinkHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
+            var hello = await DataLinkHandshakeIo.ReadAsync(connection.Input, timeout.Token).ConfigureAwait(false);
             var refusal = CheckHello(hello);
             if (refusal is not null)
                 throw new DataLinkProtocolException(refusal);
             peer = GetOrAddPeer(hello.NodeId);
-            await stream.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
+            await connection.Output.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             var reason = e is OperationCanceledException ? "handshake timed out" : e.Message;
             if (!_stopping.IsCancellationRequested)
                 DataLinkLog.Refused(Logger, remote, reason);
-            await reader.CompleteAsync().ConfigureAwait(false);
-            socket.Dispose();
+            await AbandonAsync(connection).ConfigureAwait(false);
             return;
         }
-        await RunConnectionAsync(peer, socket, stream, reader, outbound: false).ConfigureAwait(false);
+        await RunConnectionAsync(peer, connection, outbound: false).ConfigureAwait(false);
     }
 
     private string? CheckHello(DataLinkHandshake hello)
@@ -310,9 +312,11 @@ public sealed class TcpDataLinks : IDataLinks
     /// <summary>Connects and handshakes; returns the connection's completion (the reason it closed).</summary>
     private async Task<Task<string>> DialOnceAsync(DataLinkPeer peer, string host, int port, CancellationToken ct)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        NetworkStream? stream = null;
-        PipeReader? reader = null;
+        // The socket is connected here rather than by SocketConnection.ConnectAsync, which takes no
+        // cancellation token: the connect timeout and disposal must be able to cut a hanging connect.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        SocketConnection.SetRecommendedClientOptions(socket);
+        SocketConnection? connection = null;
         try
         {
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -320,13 +324,12 @@ public sealed class TcpDataLinks : IDataLinks
                 timeout.CancelAfter(Options.ConnectTimeout);
                 await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
             }
-            stream = new NetworkStream(socket, ownsSocket: true);
-            reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+            connection = SocketConnection.Create(socket, DataLinkPipes.Send, DataLinkPipes.Receive, SocketConnectionOptions.None, "data link to " + peer.NodeId);
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 timeout.CancelAfter(Options.HandshakeTimeout);
-                await stream.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
-                var reply = await DataLinkHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
+                await connection.Output.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
+                var reply = await DataLinkHandshakeIo.ReadAsync(connection.Input, timeout.Token).ConfigureAwait(false);
                 if (!string.Equals(reply.ClusterId, Options.ClusterId, StringComparison.Ordinal))
                     throw new DataLinkProtocolException($"peer at {host}:{port} belongs to cluster '{reply.ClusterId}'");
                 if (!string.Equals(reply.NodeId, peer.NodeId, StringComparison.Ordinal))
@@ -335,17 +338,26 @@ public sealed class TcpDataLinks : IDataLinks
         }
         catch
         {
-            if (reader is not null)
-                await reader.CompleteAsync().ConfigureAwait(false);
-            socket.Dispose();
+            if (connection is not null)
+                await AbandonAsync(connection).ConfigureAwait(false);
+            else
+                socket.Dispose();
             throw;
         }
-        return RunConnectionAsync(peer, socket, stream, reader, outbound: true);
+        return RunConnectionAsync(peer, connection, outbound: true);
     }
 
-    private Task<string> RunConnectionAsync(DataLinkPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound)
+    /// <summary>Closes a connection that never became a link (refused or failed handshake).</summary>
+    private static async ValueTask AbandonAsync(SocketConnection connection)
     {
-        var connection = new DataLinkConnection(this, peer, socket, stream, reader, outbound,
+        connection.Dispose();
+        try { await connection.Input.CompleteAsync().ConfigureAwait(false); } catch { /* already closed */ }
+        try { await connection.Output.CompleteAsync().ConfigureAwait(false); } catch { /* already closed */ }
+    }
+
+    private Task<string> RunConnectionAsync(DataLinkPeer peer, SocketConnection socketConnection, bool outbound)
+    {
+        var connection = new DataLinkConnection(this, peer, socketConnection, outbound,
             _time.GetUtcNow().ToUnixTimeMilliseconds(), _stopping.Token);
         var previous = peer.Install(connection);
         previous?.Close();

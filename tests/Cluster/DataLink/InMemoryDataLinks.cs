@@ -31,7 +31,7 @@ public sealed class InMemoryDataLinks : IDataLinks
     public void Send(string nodeId, DataChannel channel, ReadOnlySpan<byte> payload)
     {
         if (channel == DataChannel.Handshake)
-            throw new ArgumentException("the handshake channel is reserved for the bus", nameof(channel));
+            throw new ArgumentException("the handshake channel is reserved for the data links", nameof(channel));
         PeerStats stats;
         lock (_gate)
         {

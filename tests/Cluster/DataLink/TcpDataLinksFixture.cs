@@ -6,16 +6,16 @@ using QuorumCache.Cluster.DataLink;
 
 namespace QuorumCache.Tests.Cluster.DataLink;
 
-/// <summary>A TCP bus on loopback that records what it receives and what it logs.</summary>
+/// <summary>TCP data links on loopback that record what they receive and what they log.</summary>
 internal sealed class TestLinks : IAsyncDisposable
 {
     public readonly ConcurrentQueue<(string From, DataChannel Channel, byte[] Payload)> Received = new();
     public readonly CapturingLogger Log;
-    public TcpDataLinks Bus { get; }
+    public TcpDataLinks Links { get; }
 
     private TestLinks(TcpDataLinks bus, CapturingLogger log)
     {
-        Bus = bus;
+        Links = bus;
         Log = log;
         foreach (var ch in new[] { DataChannel.HandOff, DataChannel.PubSub })
             bus.SetHandler(ch, (from, c, p) => Received.Enqueue((from, c, p.ToArray())));
@@ -42,18 +42,18 @@ internal sealed class TestLinks : IAsyncDisposable
         return result;
     }
 
-    public string Id => Bus.LocalId;
-    public int Port => Bus.BoundPort;
+    public string Id => Links.LocalId;
+    public int Port => Links.BoundPort;
 
     public void Knows(params TestLinks[] others)
     {
         foreach (var o in others)
-            Bus.SetPeerAddress(o.Id, "127.0.0.1", o.Port);
+            Links.SetPeerAddress(o.Id, "127.0.0.1", o.Port);
     }
 
     public bool ConnectedTo(string id)
     {
-        foreach (var p in Bus.GetPeers())
+        foreach (var p in Links.GetPeers())
             if (p.NodeId == id)
                 return p.Connected;
         return false;
@@ -86,7 +86,7 @@ internal sealed class TestLinks : IAsyncDisposable
     }
 
     public void SendText(string to, DataChannel channel, string text) =>
-        Bus.Send(to, channel, System.Text.Encoding.UTF8.GetBytes(text));
+        Links.Send(to, channel, System.Text.Encoding.UTF8.GetBytes(text));
 
     public void SendSeq(string to, int first, int count, int padding = 0)
     {
@@ -94,11 +94,11 @@ internal sealed class TestLinks : IAsyncDisposable
         for (var i = first; i < first + count; i++)
         {
             BinaryPrimitives.WriteInt32BigEndian(buf, i);
-            Bus.Send(to, DataChannel.HandOff, buf);
+            Links.Send(to, DataChannel.HandOff, buf);
         }
     }
 
-    public ValueTask DisposeAsync() => Bus.DisposeAsync();
+    public ValueTask DisposeAsync() => Links.DisposeAsync();
 }
 
 /// <summary>Collects formatted log lines so tests can wait for a refusal instead of sleeping.</summary>

@@ -12,7 +12,7 @@ public class TcpDataLinksTests
     private const string A = "node-a", B = "node-b", C = "node-c";
 
     [Fact]
-    public async Task Two_buses_exchange_frames_both_ways_in_order()
+    public async Task Two_nodes_exchange_frames_both_ways_in_order()
     {
         await using var a = await TestLinks.StartAsync(A);
         await using var b = await TestLinks.StartAsync(B);
@@ -24,14 +24,14 @@ public class TcpDataLinksTests
         await Eventually.True(() => b.CountFrom(A) == 2000 && a.CountFrom(B) == 2000, "2000 frames each way");
         Assert.Equal(Enumerable.Range(0, 2000), b.SequenceFrom(A));
         Assert.Equal(Enumerable.Range(0, 2000), a.SequenceFrom(B));
-        var linkAtA = a.Bus.GetPeers().Single(p => p.NodeId == B);
+        var linkAtA = a.Links.GetPeers().Single(p => p.NodeId == B);
         Assert.True(linkAtA.Connected);
         Assert.True(linkAtA.Outbound, "the lower id dials");
         Assert.Equal(2000, linkAtA.FramesSent);
         Assert.Equal(2000, linkAtA.FramesReceived);
         Assert.Equal(2000L * (5 + 104), linkAtA.BytesSent);
         Assert.Equal(2000L * (5 + 3004), linkAtA.BytesReceived);
-        Assert.False(b.Bus.GetPeers().Single(p => p.NodeId == A).Outbound);
+        Assert.False(b.Links.GetPeers().Single(p => p.NodeId == A).Outbound);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class TcpDataLinksTests
         {
             payloads[i] = new byte[2 * 1024 * 1024 + i];
             rng.NextBytes(payloads[i]);
-            a.Bus.Send(B, DataChannel.PubSub, payloads[i]);
+            a.Links.Send(B, DataChannel.PubSub, payloads[i]);
         }
         await Eventually.True(() => b.CountFrom(A) == 3, "three large frames");
         var got = b.Received.Select(f => f.Payload).ToArray();
@@ -55,7 +55,44 @@ public class TcpDataLinksTests
     }
 
     [Fact]
-    public async Task Three_buses_form_a_mesh()
+    public async Task Frames_of_the_largest_size_keep_flowing_after_the_receiver_was_held_up()
+    {
+        // While the handler holds the reader loop, the receive pipe fills to its pause threshold and
+        // stops reading the socket; TCP then stalls the sender. All of it must resume once released.
+        const int max = 256 * 1024;
+        static DataLinkOptions Tweak(DataLinkOptions o) => new()
+        {
+            NodeId = o.NodeId, ClusterId = o.ClusterId, BindAddress = o.BindAddress, MaxFrameBytes = max,
+        };
+        await using var a = await TestLinks.StartAsync(A, tweak: Tweak);
+        await using var b = await TestLinks.StartAsync(B, tweak: Tweak);
+        using var gate = new ManualResetEventSlim(false);
+        var got = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        b.Links.SetHandler(DataChannel.HandOff, (_, _, p) =>
+        {
+            if (got.IsEmpty)
+                gate.Wait(TimeSpan.FromSeconds(30)); // hold the reader loop on the first frame
+            got.Enqueue(p.ToArray());
+        });
+        a.Knows(b);
+        var frames = new byte[12][];
+        for (var i = 0; i < frames.Length; i++)
+        {
+            frames[i] = new byte[max];
+            new Random(i).NextBytes(frames[i]);
+            a.Links.Send(B, DataChannel.HandOff, frames[i]);
+        }
+        await Eventually.True(() => a.Links.GetPeers().Single(p => p.NodeId == B).FramesSent == frames.Length, "every frame written to the link");
+        gate.Set();
+        await Eventually.True(() => got.Count == frames.Length, "every frame delivered");
+        var received = got.ToArray();
+        for (var i = 0; i < frames.Length; i++)
+            Assert.True(frames[i].AsSpan().SequenceEqual(received[i]), $"frame {i} differs");
+        Assert.Equal(0, a.Links.GetPeers().Single(p => p.NodeId == B).FramesDropped);
+    }
+
+    [Fact]
+    public async Task Three_nodes_form_a_mesh()
     {
         await using var a = await TestLinks.StartAsync(A);
         await using var b = await TestLinks.StartAsync(B);
@@ -108,7 +145,7 @@ public class TcpDataLinksTests
     }
 
     [Fact]
-    public async Task Stranger_sending_garbage_is_disconnected_and_the_bus_keeps_working()
+    public async Task Stranger_sending_garbage_is_disconnected_and_the_links_keep_working()
     {
         await using var a = await TestLinks.StartAsync(A);
         await using var b = await TestLinks.StartAsync(B);
@@ -211,17 +248,17 @@ public class TcpDataLinksTests
         a.SendText(B, DataChannel.PubSub, "before");
         await Eventually.True(() => b.Got(A, DataChannel.PubSub, "before"), "link up");
 
-        a.Bus.SetLinkBlocked(B, true);
+        a.Links.SetLinkBlocked(B, true);
         for (var i = 0; i < 50; i++)
         {
             a.SendText(B, DataChannel.PubSub, "cut-" + i); // dropped at a's send
             b.SendText(A, DataChannel.PubSub, "cut-" + i); // dropped at a's receive
         }
         // b cannot tell a's drops from silence, but b→a frames reach a's socket: wait until a has read them all.
-        await Eventually.True(() => a.Bus.GetPeers().Single(p => p.NodeId == B).FramesDropped >= 100, "a dropped 50 out and 50 in");
-        Assert.True(a.Bus.GetPeers().Single(p => p.NodeId == B).Blocked);
+        await Eventually.True(() => a.Links.GetPeers().Single(p => p.NodeId == B).FramesDropped >= 100, "a dropped 50 out and 50 in");
+        Assert.True(a.Links.GetPeers().Single(p => p.NodeId == B).Blocked);
 
-        a.Bus.SetLinkBlocked(B, false);
+        a.Links.SetLinkBlocked(B, false);
         a.SendText(B, DataChannel.PubSub, "after");
         b.SendText(A, DataChannel.PubSub, "after");
         await Eventually.True(() => b.Got(A, DataChannel.PubSub, "after") && a.Got(B, DataChannel.PubSub, "after"), "traffic restored");
@@ -240,14 +277,14 @@ public class TcpDataLinksTests
         await using var b = await TestLinks.StartAsync(B);
         // b's address is unknown to a, so nothing can be written yet: 10 frames fit, 15 are dropped.
         a.SendSeq(B, 0, 25, padding: 96);
-        var peer = a.Bus.GetPeers().Single(p => p.NodeId == B);
+        var peer = a.Links.GetPeers().Single(p => p.NodeId == B);
         Assert.Equal(15, peer.FramesDropped);
         Assert.Equal(10 * 105, peer.QueuedBytes);
         Assert.False(peer.Connected);
         a.Knows(b);
         await Eventually.True(() => b.CountFrom(A) == 10, "queued frames delivered after connect");
         Assert.Equal(Enumerable.Range(0, 10), b.SequenceFrom(A));
-        Assert.Equal(0, a.Bus.GetPeers().Single(p => p.NodeId == B).QueuedBytes);
+        Assert.Equal(0, a.Links.GetPeers().Single(p => p.NodeId == B).QueuedBytes);
     }
 
     [Fact]
@@ -259,8 +296,8 @@ public class TcpDataLinksTests
         b.Knows(a);
         a.SendText(B, DataChannel.PubSub, "x");
         await Eventually.True(() => b.ConnectedTo(A), "connected");
-        a.Bus.RemovePeer(B);
-        Assert.DoesNotContain(a.Bus.GetPeers(), p => p.NodeId == B);
+        a.Links.RemovePeer(B);
+        Assert.DoesNotContain(a.Links.GetPeers(), p => p.NodeId == B);
         await Eventually.True(() => !b.ConnectedTo(A), "b sees the link closed");
     }
 
