@@ -4,8 +4,8 @@ namespace QuorumCache.Node.Clustering;
 
 /// <summary>
 /// TEST ONLY: CLUSTER QC-FAULT BLOCK-LINK id | UNBLOCK-LINK id | ISOLATE | HEAL cuts or restores this
-/// node's bus links, for the multi-node tests. Refused unless the node was started with
-/// <c>--set testing.enable-fault-injection=on</c>.
+/// node's data links (<see cref="QuorumCache.Cluster.DataLink.IDataLinks.SetLinkBlocked"/>), for the
+/// multi-node tests. Refused unless the node was started with <c>--set testing.enable-fault-injection=on</c>.
 /// </summary>
 public static partial class ClusterCommands
 {
@@ -17,27 +17,27 @@ public static partial class ClusterCommands
             return;
         }
         var a = ctx.Args;
-        var bus = svc.Node.Bus;
-        if (bus is null)
+        var links = svc.Node.Bus;
+        if (links is null)
         {
-            ctx.Reply.WriteError("ERR the cluster bus is not running");
+            ctx.Reply.WriteError("ERR the data links are not running");
             return;
         }
         var action = a.GetString(2).ToLowerInvariant();
         switch (action)
         {
             case "block-link" when a.Count == 4:
-                bus.SetLinkBlocked(a.GetString(3), true);
+                links.SetLinkBlocked(a.GetString(3), true);
                 break;
             case "unblock-link" when a.Count == 4:
-                bus.SetLinkBlocked(a.GetString(3), false);
+                links.SetLinkBlocked(a.GetString(3), false);
                 break;
             case "isolate" when a.Count == 3:
                 foreach (var id in svc.Node.Map.Members.Keys)
-                    if (id != svc.Node.MyId) bus.SetLinkBlocked(id, true);
+                    if (id != svc.Node.MyId) links.SetLinkBlocked(id, true);
                 break;
             case "heal" when a.Count == 3:
-                foreach (var p in bus.GetPeers()) bus.SetLinkBlocked(p.NodeId, false);
+                foreach (var p in links.GetPeers()) links.SetLinkBlocked(p.NodeId, false);
                 break;
             default:
                 ctx.Reply.WriteError(Errors.Syntax);

@@ -10,9 +10,9 @@ namespace QuorumCache.Node.Clustering;
 /// Carries PUBLISH between nodes, as Redis Cluster does: a message published on any node reaches the
 /// channel and pattern subscribers of every node, and PUBLISH's reply counts this node's receivers
 /// only. One frame per publish goes to every other member of the map that is not marked failed, on
-/// the bus's pub/sub channel;
-/// the bus keeps one peer's frames in order, so one publisher's messages arrive in the order it sent
-/// them. Delivery is best effort like the bus (a broken link loses what was in flight), which is what
+/// the data links' pub/sub channel;
+/// the links keep one peer's frames in order, so one publisher's messages arrive in the order it sent
+/// them. Delivery is best effort like the links (a broken link loses what was in flight), which is what
 /// Redis promises for pub/sub too.
 /// <para>SPUBLISH stays on the slot's owner: with one copy per slot there are no replicas whose
 /// clients could hold shard subscriptions, so <see cref="ForwardShardPublish"/> sends nothing.</para>
@@ -39,7 +39,7 @@ public sealed partial class PubSubBridge : IPubSubForwarder
         node.BusReady += Attach;
     }
 
-    /// <summary>Messages not forwarded because their frame would exceed the bus's frame limit.</summary>
+    /// <summary>Messages not forwarded because their frame would exceed the data links' frame limit.</summary>
     public long TooLarge => Interlocked.Read(ref _tooLarge);
 
     private void Attach(IDataLinks bus) => bus.SetHandler(DataChannel.PubSub, OnFrame);
