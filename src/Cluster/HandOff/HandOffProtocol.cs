@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
 using QuorumCache.Cluster.Map;
 using QuorumCache.Cluster.Runtime;
 
@@ -66,14 +66,14 @@ public sealed partial class HandOffProtocol
         _log = log;
         node.MapChanged += OnMap;
         node.MigrationTick += OnTick;
-        if (node.Bus is { } bus) Attach(bus);
-        node.BusReady += Attach;
+        if (node.DataLinks is { } bus) Attach(bus);
+        node.DataLinksReady += Attach;
     }
 
     public int OutgoingCount => _out.Count;
     public int IncomingCount => _in.Count;
 
-    private void Attach(IClusterBus bus) => bus.SetHandler(BusChannel.Migration, (from, _, payload) =>
+    private void Attach(IDataLinks bus) => bus.SetHandler(DataChannel.HandOff, (from, _, payload) =>
     {
         HandOffFrame f;
         try
@@ -88,7 +88,7 @@ public sealed partial class HandOffProtocol
         _node.Post(() => OnFrame(from, f));
     });
 
-    private void Send(string to, HandOffFrame f) => _node.Bus?.Send(to, BusChannel.Migration, f.Encode());
+    private void Send(string to, HandOffFrame f) => _node.DataLinks?.Send(to, DataChannel.HandOff, f.Encode());
 
     private void OnMap(ClusterMap map)
     {

@@ -6,7 +6,7 @@ using Akka.Remote;
 using Akka.Remote.Transport;
 using Microsoft.Extensions.Logging;
 using QuorumCache.Cluster.Actors;
-using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
 using QuorumCache.Cluster.Map;
 using AkkaCluster = Akka.Cluster.Cluster;
 using AkkaMember = Akka.Cluster.Member;
@@ -37,7 +37,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
     private bool _mapDirty;
     private volatile bool _canServe;
     private volatile bool _isBootstrapping;
-    private IClusterBus? _bus;
+    private IDataLinks? _bus;
     private int _dataPort;
 
     // The current actor system (replaced when this node was downed and rejoins). Loop thread only,
@@ -90,7 +90,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
     public string? CoordinatorId { get; private set; }
 
     /// <summary>The data links (hand-off and pub/sub frames); null until started.</summary>
-    public IClusterBus? Bus => _bus;
+    public IDataLinks? DataLinks => _bus;
 
     /// <summary>The ports this node actually listens on (after 0 = pick one).</summary>
     public int BusPort => _cluster?.SelfAddress.Port ?? _options.BusPort;
@@ -146,7 +146,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
             Identity.SetClusterId(clusterId);
             seeds = peers;
         }
-        await StartBusAsync(Identity.ClusterId!, ct).ConfigureAwait(false);
+        await StartDataLinksAsync(Identity.ClusterId!, ct).ConfigureAwait(false);
         StartActorSystem(seeds);
         if (bootstrap)
         {
@@ -163,9 +163,9 @@ public sealed partial class ClusterNode : IAsyncDisposable
 
     public Member Me(MemberState state) => new(MyId, _options.Host, _options.Port, BusPort, _dataPort, state);
 
-    private async Task StartBusAsync(string clusterId, CancellationToken ct)
+    private async Task StartDataLinksAsync(string clusterId, CancellationToken ct)
     {
-        var bus = new TcpClusterBus(new TcpBusOptions
+        var bus = new TcpDataLinks(new DataLinkOptions
         {
             NodeId = MyId,
             ClusterId = clusterId,
@@ -175,17 +175,17 @@ public sealed partial class ClusterNode : IAsyncDisposable
             MaxQueuedBytesPerPeer = _options.MaxQueuedPerPeer,
             ReconnectMinDelay = _options.ReconnectMin,
             ReconnectMaxDelay = _options.ReconnectMax,
-        }, _loggers.CreateLogger<TcpClusterBus>(), _time);
+        }, _loggers.CreateLogger<TcpDataLinks>(), _time);
         await bus.StartAsync(ct).ConfigureAwait(false);
         _dataPort = bus.BoundPort;
         foreach (var m in _map.Members.Values)
             if (m.Id != MyId) bus.SetPeerAddress(m.Id, m.Host, m.DataPort);
         _bus = bus;
-        BusReady?.Invoke(bus);
+        DataLinksReady?.Invoke(bus);
     }
 
     /// <summary>Fires once the data links are up (other parts register their channel handlers then).</summary>
-    public event Action<IClusterBus>? BusReady;
+    public event Action<IDataLinks>? DataLinksReady;
 
     // ---- the actor system ----
 

@@ -99,7 +99,7 @@ public static partial class ClusterCommands
 
     private static void Links(CommandContext ctx, ClusterService svc)
     {
-        var peers = svc.Node.Bus?.GetPeers() ?? [];
+        var peers = svc.Node.DataLinks?.GetPeers() ?? [];
         var r = ctx.Reply;
         r.WriteArrayHeader(peers.Count);
         foreach (var p in peers)

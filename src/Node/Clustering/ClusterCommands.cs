@@ -199,7 +199,7 @@ public static partial class ClusterCommands
     {
         var node = svc.Node;
         var sb = new StringBuilder();
-        var links = node.Bus?.GetPeers().ToDictionary(p => p.NodeId, p => p.Connected) ?? [];
+        var links = node.DataLinks?.GetPeers().ToDictionary(p => p.NodeId, p => p.Connected) ?? [];
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var m in map.Members.Values)
         {
@@ -246,7 +246,7 @@ public static partial class ClusterCommands
         var ok = assigned - failed - pfail;
         var state = map.IsBootstrapped && node.CanServe && assigned == HashSlot.Count && failed == 0 ? "ok" : "fail";
         var myEpoch = map.EpochOf(node.MyId);
-        var peers = node.Bus?.GetPeers() ?? [];
+        var peers = node.DataLinks?.GetPeers() ?? [];
         var sb = new StringBuilder();
         void F(string k, object v) => sb.Append(k).Append(':').Append(v).Append("\r\n");
         F("cluster_state", state);

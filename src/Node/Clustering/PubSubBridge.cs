@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
-using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
 using QuorumCache.Cluster.Runtime;
 using QuorumCache.Node.Messaging;
 
@@ -10,9 +10,9 @@ namespace QuorumCache.Node.Clustering;
 /// Carries PUBLISH between nodes, as Redis Cluster does: a message published on any node reaches the
 /// channel and pattern subscribers of every node, and PUBLISH's reply counts this node's receivers
 /// only. One frame per publish goes to every other member of the map that is not marked failed, on
-/// the bus's pub/sub channel;
-/// the bus keeps one peer's frames in order, so one publisher's messages arrive in the order it sent
-/// them. Delivery is best effort like the bus (a broken link loses what was in flight), which is what
+/// the data links' pub/sub channel;
+/// the links keep one peer's frames in order, so one publisher's messages arrive in the order it sent
+/// them. Delivery is best effort like the links (a broken link loses what was in flight), which is what
 /// Redis promises for pub/sub too.
 /// <para>SPUBLISH stays on the slot's owner: with one copy per slot there are no replicas whose
 /// clients could hold shard subscriptions, so <see cref="ForwardShardPublish"/> sends nothing.</para>
@@ -35,18 +35,18 @@ public sealed partial class PubSubBridge : IPubSubForwarder
         _hub = hub;
         _log = log;
         _maxPayload = maxFrame;
-        if (node.Bus is { } bus) Attach(bus);
-        node.BusReady += Attach;
+        if (node.DataLinks is { } bus) Attach(bus);
+        node.DataLinksReady += Attach;
     }
 
-    /// <summary>Messages not forwarded because their frame would exceed the bus's frame limit.</summary>
+    /// <summary>Messages not forwarded because their frame would exceed the data links' frame limit.</summary>
     public long TooLarge => Interlocked.Read(ref _tooLarge);
 
-    private void Attach(IClusterBus bus) => bus.SetHandler(BusChannel.PubSub, OnFrame);
+    private void Attach(IDataLinks bus) => bus.SetHandler(DataChannel.PubSub, OnFrame);
 
     public void ForwardPublish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> message)
     {
-        if (_node.Bus is not { } bus) return;
+        if (_node.DataLinks is not { } bus) return;
         var members = _node.Map.Members;
         if (members.Count < 2) return;
         var length = FrameLength(channel.Length, message.Length);
@@ -59,7 +59,7 @@ public sealed partial class PubSubBridge : IPubSubForwarder
         Encode(frame, channel, message);
         var me = _node.MyId;
         foreach (var m in members.Values)
-            if (m.Id != me && m.State != Cluster.Map.MemberState.Failed) bus.Send(m.Id, BusChannel.PubSub, frame);
+            if (m.Id != me && m.State != Cluster.Map.MemberState.Failed) bus.Send(m.Id, DataChannel.PubSub, frame);
     }
 
     public void ForwardShardPublish(int slot, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> message)
@@ -68,7 +68,7 @@ public sealed partial class PubSubBridge : IPubSubForwarder
     }
 
     /// <summary>A frame from another node: local subscribers only, never forwarded again.</summary>
-    private void OnFrame(string from, BusChannel _, ReadOnlyMemory<byte> payload)
+    private void OnFrame(string from, DataChannel _, ReadOnlyMemory<byte> payload)
     {
         if (TryDecode(payload.Span, out var channel, out var message)) _hub.DeliverFromRemote(channel, message);
         else LogBadFrame(_log, from, payload.Length);
@@ -98,8 +98,8 @@ public sealed partial class PubSubBridge : IPubSubForwarder
 
     public void Detach()
     {
-        _node.BusReady -= Attach;
-        _node.Bus?.SetHandler(BusChannel.PubSub, null);
+        _node.DataLinksReady -= Attach;
+        _node.DataLinks?.SetHandler(DataChannel.PubSub, null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "pub/sub frame from {From} ({Length} bytes) is malformed; dropped")]

@@ -1,15 +1,17 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pipelines.Sockets.Unofficial;
 
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
-/// The real node-to-node bus over TCP. One connection per node pair: the node with the lower id
+/// The real data links over TCP: every connection, accepted or dialed, is a
+/// Pipelines.Sockets.Unofficial <see cref="SocketConnection"/> (a duplex pipe over the socket), which
+/// this class handshakes and hands to a <see cref="DataLinkConnection"/>. One connection per node pair: the node with the lower id
 /// (ordinal string order) dials, the other only accepts. A deterministic rule, rather than dialing
 /// from both sides and tie-breaking, means there is never a duplicate link to resolve and frames of
 /// one pair always travel over one ordered stream. The consequence: a node reaches a higher-id peer
@@ -17,14 +19,16 @@ namespace QuorumCache.Cluster.Bus;
 /// not know anything about, the peer dials in. The membership layer gives every node every address.
 /// <para>A new connection replaces an older one for the same peer (a restarted dialer). A connection
 /// that fails its handshake, sends a malformed or oversized frame, or comes from another cluster is
-/// closed with a log line; the bus carries on. Dropped outbound links are redialed with exponential
-/// backoff (jittered, <see cref="TcpBusOptions.ReconnectMinDelay"/> doubling to
-/// <see cref="TcpBusOptions.ReconnectMaxDelay"/>).</para>
+/// closed with a log line; the links carry on. Dropped outbound links are redialed with exponential
+/// backoff (jittered, <see cref="DataLinkOptions.ReconnectMinDelay"/> doubling to
+/// <see cref="DataLinkOptions.ReconnectMaxDelay"/>).</para>
+/// <para>The listener is a plain socket accept loop rather than the library's <c>SocketServer</c>,
+/// which neither reports the port it bound (tests bind port 0) nor lets the backlog be chosen.</para>
 /// </summary>
-public sealed class TcpClusterBus : IClusterBus
+public sealed class TcpDataLinks : IDataLinks
 {
-    private readonly ConcurrentDictionary<string, TcpPeer> _peers = new(StringComparer.Ordinal);
-    private readonly BusFrameHandler?[] _handlers = new BusFrameHandler?[256];
+    private readonly ConcurrentDictionary<string, DataLinkPeer> _peers = new(StringComparer.Ordinal);
+    private readonly DataFrameHandler?[] _handlers = new DataFrameHandler?[256];
     private readonly ConcurrentDictionary<Task, byte> _tasks = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time;
@@ -34,18 +38,18 @@ public sealed class TcpClusterBus : IClusterBus
     private int _disposed;
     private long _unhandledFrames;
 
-    public TcpClusterBus(TcpBusOptions options, ILogger<TcpClusterBus>? logger = null, TimeProvider? timeProvider = null)
+    public TcpDataLinks(DataLinkOptions options, ILogger<TcpDataLinks>? logger = null, TimeProvider? timeProvider = null)
     {
         Options = options;
         Logger = logger ?? (ILogger)NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        var payload = new BusHandshake(options.NodeId, options.ClusterId).ToPayload();
+        var payload = new DataLinkHandshake(options.NodeId, options.ClusterId).ToPayload();
         var frame = new ArrayBufferWriter<byte>();
-        BusFrameCodec.Write(frame, BusChannel.Handshake, payload);
+        DataFrameCodec.Write(frame, DataChannel.Handshake, payload);
         _handshakeFrame = frame.WrittenSpan.ToArray();
     }
 
-    public TcpBusOptions Options { get; }
+    public DataLinkOptions Options { get; }
     internal ILogger Logger { get; }
     public string LocalId => Options.NodeId;
 
@@ -71,25 +75,25 @@ public sealed class TcpClusterBus : IClusterBus
         }
         _listener = listener;
         _started = true;
-        BusLog.Listening(Logger, LocalId, listener.LocalEndPoint?.ToString() ?? "?");
+        DataLinkLog.Listening(Logger, LocalId, listener.LocalEndPoint?.ToString() ?? "?");
         Track(AcceptLoopAsync(listener));
         foreach (var peer in _peers.Values)
             MaybeStartDialing(peer);
         return Task.CompletedTask;
     }
 
-    public void Send(string nodeId, BusChannel channel, ReadOnlySpan<byte> payload)
+    public void Send(string nodeId, DataChannel channel, ReadOnlySpan<byte> payload)
     {
-        if (channel == BusChannel.Handshake)
-            throw new ArgumentException("the handshake channel is reserved for the bus", nameof(channel));
+        if (channel == DataChannel.Handshake)
+            throw new ArgumentException("the handshake channel is reserved for the data links", nameof(channel));
         if (payload.Length > Options.MaxFrameBytes)
-            throw new ArgumentException($"payload of {payload.Length} bytes exceeds the bus frame limit", nameof(payload));
+            throw new ArgumentException($"payload of {payload.Length} bytes exceeds the data-link frame limit", nameof(payload));
         if (_disposed != 0 || string.Equals(nodeId, LocalId, StringComparison.Ordinal))
             return;
         GetOrAddPeer(nodeId).TryEnqueue(channel, payload, Options.MaxQueuedBytesPerPeer);
     }
 
-    public void SetHandler(BusChannel channel, BusFrameHandler? handler) => Volatile.Write(ref _handlers[(byte)channel], handler);
+    public void SetHandler(DataChannel channel, DataFrameHandler? handler) => Volatile.Write(ref _handlers[(byte)channel], handler);
 
     public void SetPeerAddress(string nodeId, string host, int busPort)
     {
@@ -115,9 +119,9 @@ public sealed class TcpClusterBus : IClusterBus
 
     public void SetLinkBlocked(string nodeId, bool blocked) => GetOrAddPeer(nodeId).Blocked = blocked;
 
-    public IReadOnlyList<BusPeerInfo> GetPeers()
+    public IReadOnlyList<DataLinkPeerInfo> GetPeers()
     {
-        var list = new List<BusPeerInfo>(_peers.Count);
+        var list = new List<DataLinkPeerInfo>(_peers.Count);
         foreach (var peer in _peers.Values)
             list.Add(peer.Snapshot());
         list.Sort(static (a, b) => string.CompareOrdinal(a.NodeId, b.NodeId));
@@ -148,7 +152,7 @@ public sealed class TcpClusterBus : IClusterBus
             peer.DrainQueue();
     }
 
-    internal void Dispatch(TcpPeer peer, BusChannel channel, ReadOnlyMemory<byte> payload)
+    internal void Dispatch(DataLinkPeer peer, DataChannel channel, ReadOnlyMemory<byte> payload)
     {
         if (peer.Blocked || peer.Removed)
         {
@@ -167,16 +171,16 @@ public sealed class TcpClusterBus : IClusterBus
         }
         catch (Exception e)
         {
-            BusLog.HandlerFailed(Logger, e, channel, peer.NodeId);
+            DataLinkLog.HandlerFailed(Logger, e, channel, peer.NodeId);
         }
     }
 
-    private TcpPeer GetOrAddPeer(string nodeId) =>
-        _peers.GetOrAdd(nodeId, static (id, self) => new TcpPeer(id, self._time.GetUtcNow().ToUnixTimeMilliseconds()), this);
+    private DataLinkPeer GetOrAddPeer(string nodeId) =>
+        _peers.GetOrAdd(nodeId, static (id, self) => new DataLinkPeer(id, self._time.GetUtcNow().ToUnixTimeMilliseconds()), this);
 
     private bool IsDialerFor(string peerId) => string.CompareOrdinal(LocalId, peerId) < 0;
 
-    private void MaybeStartDialing(TcpPeer peer)
+    private void MaybeStartDialing(DataLinkPeer peer)
     {
         if (!_started || _disposed != 0 || peer.Host is null || !IsDialerFor(peer.NodeId))
             return;
@@ -212,7 +216,7 @@ public sealed class TcpClusterBus : IClusterBus
             }
             catch (Exception e)
             {
-                BusLog.AcceptFailed(Logger, e);
+                DataLinkLog.AcceptFailed(Logger, e);
                 continue;
             }
             Track(AcceptOneAsync(socket));
@@ -222,34 +226,32 @@ public sealed class TcpClusterBus : IClusterBus
     private async Task AcceptOneAsync(Socket socket)
     {
         var remote = socket.RemoteEndPoint?.ToString() ?? "?";
-        socket.NoDelay = true;
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        TcpPeer? peer = null;
+        SocketConnection.SetRecommendedServerOptions(socket);
+        var connection = SocketConnection.Create(socket, DataLinkPipes.Send, DataLinkPipes.Receive, SocketConnectionOptions.None, "data link from " + remote);
+        DataLinkPeer peer;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(Options.HandshakeTimeout);
-            var hello = await BusHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
+            var hello = await DataLinkHandshakeIo.ReadAsync(connection.Input, timeout.Token).ConfigureAwait(false);
             var refusal = CheckHello(hello);
             if (refusal is not null)
-                throw new BusProtocolException(refusal);
+                throw new DataLinkProtocolException(refusal);
             peer = GetOrAddPeer(hello.NodeId);
-            await stream.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
+            await connection.Output.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             var reason = e is OperationCanceledException ? "handshake timed out" : e.Message;
             if (!_stopping.IsCancellationRequested)
-                BusLog.Refused(Logger, remote, reason);
-            await reader.CompleteAsync().ConfigureAwait(false);
-            socket.Dispose();
+                DataLinkLog.Refused(Logger, remote, reason);
+            await AbandonAsync(connection).ConfigureAwait(false);
             return;
         }
-        await RunConnectionAsync(peer, socket, stream, reader, outbound: false).ConfigureAwait(false);
+        await RunConnectionAsync(peer, connection, outbound: false).ConfigureAwait(false);
     }
 
-    private string? CheckHello(BusHandshake hello)
+    private string? CheckHello(DataLinkHandshake hello)
     {
         if (!string.Equals(hello.ClusterId, Options.ClusterId, StringComparison.Ordinal))
             return $"node {hello.NodeId} belongs to cluster '{hello.ClusterId}', not '{Options.ClusterId}'";
@@ -260,7 +262,7 @@ public sealed class TcpClusterBus : IClusterBus
         return null;
     }
 
-    private async Task DialLoopAsync(TcpPeer peer)
+    private async Task DialLoopAsync(DataLinkPeer peer)
     {
         var ct = peer.Lifetime.Token;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
@@ -281,9 +283,9 @@ public sealed class TcpClusterBus : IClusterBus
             {
                 return;
             }
-            catch (BusProtocolException e)
+            catch (DataLinkProtocolException e)
             {
-                BusLog.ProtocolError(Logger, peer.NodeId, e.Message);
+                DataLinkLog.ProtocolError(Logger, peer.NodeId, e.Message);
                 reason = e.Message;
             }
             catch (Exception e)
@@ -293,7 +295,7 @@ public sealed class TcpClusterBus : IClusterBus
             if (token.IsCancellationRequested)
                 return;
             var delay = Jitter(backoff);
-            BusLog.DialFailed(Logger, peer.NodeId, host, port, reason, (long)delay.TotalMilliseconds);
+            DataLinkLog.DialFailed(Logger, peer.NodeId, host, port, reason, (long)delay.TotalMilliseconds);
             try
             {
                 await Task.Delay(delay, _time, token).ConfigureAwait(false);
@@ -308,11 +310,13 @@ public sealed class TcpClusterBus : IClusterBus
     }
 
     /// <summary>Connects and handshakes; returns the connection's completion (the reason it closed).</summary>
-    private async Task<Task<string>> DialOnceAsync(TcpPeer peer, string host, int port, CancellationToken ct)
+    private async Task<Task<string>> DialOnceAsync(DataLinkPeer peer, string host, int port, CancellationToken ct)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        NetworkStream? stream = null;
-        PipeReader? reader = null;
+        // The socket is connected here rather than by SocketConnection.ConnectAsync, which takes no
+        // cancellation token: the connect timeout and disposal must be able to cut a hanging connect.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        SocketConnection.SetRecommendedClientOptions(socket);
+        SocketConnection? connection = null;
         try
         {
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -320,48 +324,56 @@ public sealed class TcpClusterBus : IClusterBus
                 timeout.CancelAfter(Options.ConnectTimeout);
                 await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
             }
-            stream = new NetworkStream(socket, ownsSocket: true);
-            reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+            connection = SocketConnection.Create(socket, DataLinkPipes.Send, DataLinkPipes.Receive, SocketConnectionOptions.None, "data link to " + peer.NodeId);
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 timeout.CancelAfter(Options.HandshakeTimeout);
-                await stream.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
-                var reply = await BusHandshakeIo.ReadAsync(reader, timeout.Token).ConfigureAwait(false);
+                await connection.Output.WriteAsync(_handshakeFrame, timeout.Token).ConfigureAwait(false);
+                var reply = await DataLinkHandshakeIo.ReadAsync(connection.Input, timeout.Token).ConfigureAwait(false);
                 if (!string.Equals(reply.ClusterId, Options.ClusterId, StringComparison.Ordinal))
-                    throw new BusProtocolException($"peer at {host}:{port} belongs to cluster '{reply.ClusterId}'");
+                    throw new DataLinkProtocolException($"peer at {host}:{port} belongs to cluster '{reply.ClusterId}'");
                 if (!string.Equals(reply.NodeId, peer.NodeId, StringComparison.Ordinal))
-                    throw new BusProtocolException($"peer at {host}:{port} is node {reply.NodeId}, expected {peer.NodeId}");
+                    throw new DataLinkProtocolException($"peer at {host}:{port} is node {reply.NodeId}, expected {peer.NodeId}");
             }
         }
         catch
         {
-            if (reader is not null)
-                await reader.CompleteAsync().ConfigureAwait(false);
-            socket.Dispose();
+            if (connection is not null)
+                await AbandonAsync(connection).ConfigureAwait(false);
+            else
+                socket.Dispose();
             throw;
         }
-        return RunConnectionAsync(peer, socket, stream, reader, outbound: true);
+        return RunConnectionAsync(peer, connection, outbound: true);
     }
 
-    private Task<string> RunConnectionAsync(TcpPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound)
+    /// <summary>Closes a connection that never became a link (refused or failed handshake).</summary>
+    private static async ValueTask AbandonAsync(SocketConnection connection)
     {
-        var connection = new TcpPeerConnection(this, peer, socket, stream, reader, outbound,
+        connection.Dispose();
+        try { await connection.Input.CompleteAsync().ConfigureAwait(false); } catch { /* already closed */ }
+        try { await connection.Output.CompleteAsync().ConfigureAwait(false); } catch { /* already closed */ }
+    }
+
+    private Task<string> RunConnectionAsync(DataLinkPeer peer, SocketConnection socketConnection, bool outbound)
+    {
+        var connection = new DataLinkConnection(this, peer, socketConnection, outbound,
             _time.GetUtcNow().ToUnixTimeMilliseconds(), _stopping.Token);
         var previous = peer.Install(connection);
         previous?.Close();
         connection.Start(previous?.WriterDone ?? Task.CompletedTask);
         if (peer.Removed || _disposed != 0)
             connection.Close();
-        BusLog.LinkUp(Logger, peer.NodeId, outbound ? "outbound" : "inbound");
+        DataLinkLog.LinkUp(Logger, peer.NodeId, outbound ? "outbound" : "inbound");
         Track(connection.Completion);
         return LogDownAsync(peer, connection.Completion);
     }
 
-    private async Task<string> LogDownAsync(TcpPeer peer, Task<string> completion)
+    private async Task<string> LogDownAsync(DataLinkPeer peer, Task<string> completion)
     {
         var reason = await completion.ConfigureAwait(false);
         if (!_stopping.IsCancellationRequested)
-            BusLog.LinkDown(Logger, peer.NodeId, reason);
+            DataLinkLog.LinkDown(Logger, peer.NodeId, reason);
         return reason;
     }
 

@@ -1,22 +1,22 @@
 using System.Buffers;
 using System.Threading.Channels;
 
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>A frame waiting in a peer's queue; <see cref="Buffer"/> is rented from the shared pool.</summary>
-internal readonly record struct OutFrame(BusChannel Channel, byte[] Buffer, int Length);
+internal readonly record struct OutFrame(DataChannel Channel, byte[] Buffer, int Length);
 
 /// <summary>
-/// One peer of a <see cref="TcpClusterBus"/>: its address, outbound queue, counters and current
+/// One peer of a <see cref="TcpDataLinks"/>: its address, outbound queue, counters and current
 /// connection. The queue outlives connections, so frames sent while disconnected go out after
 /// the next handshake (up to the byte bound).
 /// </summary>
-internal sealed class TcpPeer
+internal sealed class DataLinkPeer
 {
     private readonly object _gate = new();
-    private TcpPeerConnection? _connection;
+    private DataLinkConnection? _connection;
 
-    public TcpPeer(string nodeId, long createdUnixMs)
+    public DataLinkPeer(string nodeId, long createdUnixMs)
     {
         NodeId = nodeId;
         CreatedUnixMs = createdUnixMs;
@@ -39,13 +39,13 @@ internal sealed class TcpPeer
 
     public object Gate => _gate;
 
-    public TcpPeerConnection? Connection
+    public DataLinkConnection? Connection
     {
         get { lock (_gate) return _connection; }
     }
 
     /// <summary>Makes <paramref name="connection"/> current; returns the one it replaces (the caller closes it).</summary>
-    public TcpPeerConnection? Install(TcpPeerConnection connection)
+    public DataLinkConnection? Install(DataLinkConnection connection)
     {
         lock (_gate)
         {
@@ -56,7 +56,7 @@ internal sealed class TcpPeer
     }
 
     /// <summary>Clears the current connection if it is still <paramref name="connection"/>.</summary>
-    public void Uninstall(TcpPeerConnection connection)
+    public void Uninstall(DataLinkConnection connection)
     {
         lock (_gate)
         {
@@ -66,14 +66,14 @@ internal sealed class TcpPeer
     }
 
     /// <summary>Copies and queues a frame unless the queue is over its bound. Never blocks.</summary>
-    public bool TryEnqueue(BusChannel channel, ReadOnlySpan<byte> payload, long maxQueuedBytes)
+    public bool TryEnqueue(DataChannel channel, ReadOnlySpan<byte> payload, long maxQueuedBytes)
     {
         if (Blocked || Removed)
         {
             Interlocked.Increment(ref FramesDropped);
             return false;
         }
-        var cost = payload.Length + BusFrameCodec.HeaderSize;
+        var cost = payload.Length + DataFrameCodec.HeaderSize;
         if (Interlocked.Add(ref QueuedBytes, cost) > maxQueuedBytes)
         {
             Interlocked.Add(ref QueuedBytes, -cost);
@@ -97,16 +97,16 @@ internal sealed class TcpPeer
     {
         while (Queue.Reader.TryRead(out var frame))
         {
-            Interlocked.Add(ref QueuedBytes, -(frame.Length + BusFrameCodec.HeaderSize));
+            Interlocked.Add(ref QueuedBytes, -(frame.Length + DataFrameCodec.HeaderSize));
             Interlocked.Increment(ref FramesDropped);
             ArrayPool<byte>.Shared.Return(frame.Buffer);
         }
     }
 
-    public BusPeerInfo Snapshot()
+    public DataLinkPeerInfo Snapshot()
     {
         var c = Connection;
-        return new BusPeerInfo(
+        return new DataLinkPeerInfo(
             NodeId, Host, Port,
             Connected: c is not null,
             Outbound: c?.Outbound ?? false,

@@ -1,18 +1,18 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
-/// Bus framing: a 4-byte big-endian payload length, a 1-byte channel, then the payload.
+/// Data-link framing: a 4-byte big-endian payload length, a 1-byte channel, then the payload.
 /// One reader and one writer for the format; the reader works on any segmentation.
 /// </summary>
-public static class BusFrameCodec
+public static class DataFrameCodec
 {
     public const int HeaderSize = 5;
 
     /// <summary>Appends one frame to <paramref name="writer"/>.</summary>
-    public static void Write(IBufferWriter<byte> writer, BusChannel channel, ReadOnlySpan<byte> payload)
+    public static void Write(IBufferWriter<byte> writer, DataChannel channel, ReadOnlySpan<byte> payload)
     {
         var header = writer.GetSpan(HeaderSize);
         BinaryPrimitives.WriteUInt32BigEndian(header, (uint)payload.Length);
@@ -31,9 +31,9 @@ public static class BusFrameCodec
     /// <summary>
     /// Reads one frame from the front of <paramref name="buffer"/> and slices it off.
     /// Returns false (buffer untouched) when the frame is not complete yet.
-    /// Throws <see cref="BusProtocolException"/> when the length exceeds <paramref name="maxPayload"/>.
+    /// Throws <see cref="DataLinkProtocolException"/> when the length exceeds <paramref name="maxPayload"/>.
     /// </summary>
-    public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxPayload, out BusChannel channel, out ReadOnlySequence<byte> payload)
+    public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxPayload, out DataChannel channel, out ReadOnlySequence<byte> payload)
     {
         channel = default;
         payload = default;
@@ -43,10 +43,10 @@ public static class BusFrameCodec
         buffer.Slice(0, HeaderSize).CopyTo(header);
         var length = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (length > (uint)maxPayload)
-            throw new BusProtocolException($"frame length {length} exceeds the limit of {maxPayload} bytes");
+            throw new DataLinkProtocolException($"frame length {length} exceeds the limit of {maxPayload} bytes");
         if (buffer.Length - HeaderSize < length)
             return false;
-        channel = (BusChannel)header[4];
+        channel = (DataChannel)header[4];
         payload = buffer.Slice(HeaderSize, length);
         buffer = buffer.Slice(payload.End);
         return true;

@@ -2,29 +2,29 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
 
-namespace QuorumCache.Tests.Cluster.Bus;
+namespace QuorumCache.Tests.Cluster.DataLink;
 
-/// <summary>A TCP bus on loopback that records what it receives and what it logs.</summary>
-internal sealed class TestBus : IAsyncDisposable
+/// <summary>TCP data links on loopback that record what they receive and what they log.</summary>
+internal sealed class TestLinks : IAsyncDisposable
 {
-    public readonly ConcurrentQueue<(string From, BusChannel Channel, byte[] Payload)> Received = new();
+    public readonly ConcurrentQueue<(string From, DataChannel Channel, byte[] Payload)> Received = new();
     public readonly CapturingLogger Log;
-    public TcpClusterBus Bus { get; }
+    public TcpDataLinks Links { get; }
 
-    private TestBus(TcpClusterBus bus, CapturingLogger log)
+    private TestLinks(TcpDataLinks bus, CapturingLogger log)
     {
-        Bus = bus;
+        Links = bus;
         Log = log;
-        foreach (var ch in new[] { BusChannel.Heartbeat, BusChannel.Raft, BusChannel.Replication, BusChannel.Control })
+        foreach (var ch in new[] { DataChannel.HandOff, DataChannel.PubSub })
             bus.SetHandler(ch, (from, c, p) => Received.Enqueue((from, c, p.ToArray())));
     }
 
-    public static async Task<TestBus> StartAsync(string id, string cluster = "test-cluster", int port = 0,
-        Func<TcpBusOptions, TcpBusOptions>? tweak = null)
+    public static async Task<TestLinks> StartAsync(string id, string cluster = "test-cluster", int port = 0,
+        Func<DataLinkOptions, DataLinkOptions>? tweak = null)
     {
-        var options = new TcpBusOptions
+        var options = new DataLinkOptions
         {
             NodeId = id,
             ClusterId = cluster,
@@ -36,24 +36,24 @@ internal sealed class TestBus : IAsyncDisposable
         if (tweak is not null)
             options = tweak(options);
         var log = new CapturingLogger();
-        var bus = new TcpClusterBus(options, log);
-        var result = new TestBus(bus, log);
+        var bus = new TcpDataLinks(options, log);
+        var result = new TestLinks(bus, log);
         await bus.StartAsync();
         return result;
     }
 
-    public string Id => Bus.LocalId;
-    public int Port => Bus.BoundPort;
+    public string Id => Links.LocalId;
+    public int Port => Links.BoundPort;
 
-    public void Knows(params TestBus[] others)
+    public void Knows(params TestLinks[] others)
     {
         foreach (var o in others)
-            Bus.SetPeerAddress(o.Id, "127.0.0.1", o.Port);
+            Links.SetPeerAddress(o.Id, "127.0.0.1", o.Port);
     }
 
     public bool ConnectedTo(string id)
     {
-        foreach (var p in Bus.GetPeers())
+        foreach (var p in Links.GetPeers())
             if (p.NodeId == id)
                 return p.Connected;
         return false;
@@ -72,12 +72,12 @@ internal sealed class TestBus : IAsyncDisposable
     {
         var list = new List<int>();
         foreach (var f in Received)
-            if (f.From == id && f.Channel == BusChannel.Raft)
+            if (f.From == id && f.Channel == DataChannel.HandOff)
                 list.Add(BinaryPrimitives.ReadInt32BigEndian(f.Payload));
         return list;
     }
 
-    public bool Got(string from, BusChannel channel, string text)
+    public bool Got(string from, DataChannel channel, string text)
     {
         foreach (var f in Received)
             if (f.From == from && f.Channel == channel && System.Text.Encoding.UTF8.GetString(f.Payload) == text)
@@ -85,8 +85,8 @@ internal sealed class TestBus : IAsyncDisposable
         return false;
     }
 
-    public void SendText(string to, BusChannel channel, string text) =>
-        Bus.Send(to, channel, System.Text.Encoding.UTF8.GetBytes(text));
+    public void SendText(string to, DataChannel channel, string text) =>
+        Links.Send(to, channel, System.Text.Encoding.UTF8.GetBytes(text));
 
     public void SendSeq(string to, int first, int count, int padding = 0)
     {
@@ -94,15 +94,15 @@ internal sealed class TestBus : IAsyncDisposable
         for (var i = first; i < first + count; i++)
         {
             BinaryPrimitives.WriteInt32BigEndian(buf, i);
-            Bus.Send(to, BusChannel.Raft, buf);
+            Links.Send(to, DataChannel.HandOff, buf);
         }
     }
 
-    public ValueTask DisposeAsync() => Bus.DisposeAsync();
+    public ValueTask DisposeAsync() => Links.DisposeAsync();
 }
 
 /// <summary>Collects formatted log lines so tests can wait for a refusal instead of sleeping.</summary>
-internal sealed class CapturingLogger : ILogger<TcpClusterBus>
+internal sealed class CapturingLogger : ILogger<TcpDataLinks>
 {
     public readonly ConcurrentQueue<string> Lines = new();
 

@@ -1,4 +1,4 @@
-namespace QuorumCache.Tests.Cluster.Bus;
+namespace QuorumCache.Tests.Cluster.DataLink;
 
 /// <summary>Awaits a condition over real sockets by polling; fails with a message after the timeout. Asserts no timing.</summary>
 internal static class Eventually

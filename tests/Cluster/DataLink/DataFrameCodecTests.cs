@@ -1,23 +1,23 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using QuorumCache.Cluster.Bus;
+using QuorumCache.Cluster.DataLink;
 
-namespace QuorumCache.Tests.Cluster.Bus;
+namespace QuorumCache.Tests.Cluster.DataLink;
 
-public class BusFrameCodecTests
+public class DataFrameCodecTests
 {
-    private static byte[] Encode(params (BusChannel Channel, byte[] Payload)[] frames)
+    private static byte[] Encode(params (DataChannel Channel, byte[] Payload)[] frames)
     {
         var w = new ArrayBufferWriter<byte>();
         foreach (var (c, p) in frames)
-            BusFrameCodec.Write(w, c, p);
+            DataFrameCodec.Write(w, c, p);
         return w.WrittenSpan.ToArray();
     }
 
-    private static List<(BusChannel, byte[])> ReadAll(ReadOnlySequence<byte> seq, int max = 1 << 20)
+    private static List<(DataChannel, byte[])> ReadAll(ReadOnlySequence<byte> seq, int max = 1 << 20)
     {
-        var list = new List<(BusChannel, byte[])>();
-        while (BusFrameCodec.TryRead(ref seq, max, out var c, out var p))
+        var list = new List<(DataChannel, byte[])>();
+        while (DataFrameCodec.TryRead(ref seq, max, out var c, out var p))
             list.Add((c, p.ToArray()));
         Assert.Equal(0, seq.Length);
         return list;
@@ -26,8 +26,8 @@ public class BusFrameCodecTests
     [Fact]
     public void Header_is_big_endian_length_then_channel()
     {
-        var bytes = Encode((BusChannel.Raft, new byte[] { 7, 8, 9 }));
-        Assert.Equal(new byte[] { 0, 0, 0, 3, 2, 7, 8, 9 }, bytes);
+        var bytes = Encode((DataChannel.HandOff, new byte[] { 7, 8, 9 }));
+        Assert.Equal(new byte[] { 0, 0, 0, 3, 1, 7, 8, 9 }, bytes);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public class BusFrameCodecTests
         var payloadB = Array.Empty<byte>();
         var payloadC = new byte[300];
         new Random(7).NextBytes(payloadC);
-        var bytes = Encode((BusChannel.Heartbeat, payloadA), (BusChannel.Control, payloadB), (BusChannel.Replication, payloadC));
+        var bytes = Encode((DataChannel.HandOff, payloadA), (DataChannel.PubSub, payloadB), (DataChannel.HandOff, payloadC));
         for (var i = 0; i <= bytes.Length; i++)
         {
             for (var j = i; j <= bytes.Length; j += 7)
@@ -45,11 +45,11 @@ public class BusFrameCodecTests
                 var seq = Segments.Of(bytes[..i], bytes[i..j], bytes[j..]);
                 var frames = ReadAll(seq);
                 Assert.Equal(3, frames.Count);
-                Assert.Equal(BusChannel.Heartbeat, frames[0].Item1);
+                Assert.Equal(DataChannel.HandOff, frames[0].Item1);
                 Assert.Equal(payloadA, frames[0].Item2);
-                Assert.Equal(BusChannel.Control, frames[1].Item1);
+                Assert.Equal(DataChannel.PubSub, frames[1].Item1);
                 Assert.Empty(frames[1].Item2);
-                Assert.Equal(BusChannel.Replication, frames[2].Item1);
+                Assert.Equal(DataChannel.HandOff, frames[2].Item1);
                 Assert.Equal(payloadC, frames[2].Item2);
             }
         }
@@ -58,11 +58,11 @@ public class BusFrameCodecTests
     [Fact]
     public void Incomplete_frame_returns_false_and_leaves_the_buffer()
     {
-        var bytes = Encode((BusChannel.Raft, new byte[10]));
+        var bytes = Encode((DataChannel.HandOff, new byte[10]));
         for (var n = 0; n < bytes.Length; n++)
         {
             var seq = new ReadOnlySequence<byte>(bytes, 0, n);
-            Assert.False(BusFrameCodec.TryRead(ref seq, 100, out _, out _));
+            Assert.False(DataFrameCodec.TryRead(ref seq, 100, out _, out _));
             Assert.Equal(n, seq.Length);
         }
     }
@@ -73,39 +73,48 @@ public class BusFrameCodecTests
         var header = new byte[5];
         BinaryPrimitives.WriteUInt32BigEndian(header, 1025);
         var seq = new ReadOnlySequence<byte>(header);
-        Assert.Throws<BusProtocolException>(() => BusFrameCodec.TryRead(ref seq, 1024, out _, out _));
+        Assert.Throws<DataLinkProtocolException>(() => DataFrameCodec.TryRead(ref seq, 1024, out _, out _));
         BinaryPrimitives.WriteUInt32BigEndian(header, uint.MaxValue);
         seq = new ReadOnlySequence<byte>(header);
-        Assert.Throws<BusProtocolException>(() => BusFrameCodec.TryRead(ref seq, int.MaxValue, out _, out _));
+        Assert.Throws<DataLinkProtocolException>(() => DataFrameCodec.TryRead(ref seq, int.MaxValue, out _, out _));
         BinaryPrimitives.WriteUInt32BigEndian(header, 1024);
         seq = new ReadOnlySequence<byte>(header);
-        Assert.False(BusFrameCodec.TryRead(ref seq, 1024, out _, out _));
+        Assert.False(DataFrameCodec.TryRead(ref seq, 1024, out _, out _));
     }
 
     [Fact]
     public void Handshake_round_trips()
     {
-        var hs = new BusHandshake(new string('a', 40), "cluster-é");
-        var parsed = BusHandshake.Parse(new ReadOnlySequence<byte>(hs.ToPayload()));
+        var hs = new DataLinkHandshake(new string('a', 40), "cluster-é");
+        var parsed = DataLinkHandshake.Parse(new ReadOnlySequence<byte>(hs.ToPayload()));
         Assert.Equal(hs, parsed);
+    }
+
+    [Fact]
+    public void Handshake_of_the_old_bus_protocol_is_refused()
+    {
+        var old = new DataLinkHandshake("node-1", "c1").ToPayload();
+        BinaryPrimitives.WriteUInt16BigEndian(old.AsSpan(4), 1);
+        var e = Assert.Throws<DataLinkProtocolException>(() => DataLinkHandshake.Parse(new ReadOnlySequence<byte>(old)));
+        Assert.Contains("version 1", e.Message);
     }
 
     [Fact]
     public void Malformed_handshakes_are_refused()
     {
-        var good = new BusHandshake("node-1", "c1").ToPayload();
-        Assert.Throws<BusProtocolException>(() => BusHandshake.Parse(new ReadOnlySequence<byte>(good[..^1])));
-        Assert.Throws<BusProtocolException>(() => BusHandshake.Parse(new ReadOnlySequence<byte>([.. good, 0])));
+        var good = new DataLinkHandshake("node-1", "c1").ToPayload();
+        Assert.Throws<DataLinkProtocolException>(() => DataLinkHandshake.Parse(new ReadOnlySequence<byte>(good[..^1])));
+        Assert.Throws<DataLinkProtocolException>(() => DataLinkHandshake.Parse(new ReadOnlySequence<byte>([.. good, 0])));
         var badMagic = (byte[])good.Clone();
         badMagic[0] ^= 0xFF;
-        Assert.Throws<BusProtocolException>(() => BusHandshake.Parse(new ReadOnlySequence<byte>(badMagic)));
+        Assert.Throws<DataLinkProtocolException>(() => DataLinkHandshake.Parse(new ReadOnlySequence<byte>(badMagic)));
         var badVersion = (byte[])good.Clone();
         badVersion[5] = 99;
-        Assert.Throws<BusProtocolException>(() => BusHandshake.Parse(new ReadOnlySequence<byte>(badVersion)));
+        Assert.Throws<DataLinkProtocolException>(() => DataLinkHandshake.Parse(new ReadOnlySequence<byte>(badVersion)));
         var badId = (byte[])good.Clone();
         badId[7] = (byte)' ';
-        Assert.Throws<BusProtocolException>(() => BusHandshake.Parse(new ReadOnlySequence<byte>(badId)));
-        Assert.Throws<BusProtocolException>(() => BusHandshake.Parse(new ReadOnlySequence<byte>("GET / HTTP/1.1\r\n"u8.ToArray())));
+        Assert.Throws<DataLinkProtocolException>(() => DataLinkHandshake.Parse(new ReadOnlySequence<byte>(badId)));
+        Assert.Throws<DataLinkProtocolException>(() => DataLinkHandshake.Parse(new ReadOnlySequence<byte>("GET / HTTP/1.1\r\n"u8.ToArray())));
     }
 }
 

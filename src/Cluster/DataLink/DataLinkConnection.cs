@@ -1,37 +1,34 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
+using Pipelines.Sockets.Unofficial;
 
-namespace QuorumCache.Cluster.Bus;
+namespace QuorumCache.Cluster.DataLink;
 
 /// <summary>
-/// One handshaken socket to a peer: a reader loop that parses frames and hands them to the bus,
-/// and a single writer loop that drains the peer's queue into a <see cref="PipeWriter"/> and
-/// flushes once per batch. When either loop ends, both stop and the socket is closed.
+/// One handshaken <see cref="SocketConnection"/> to a peer: a reader loop that parses frames off its
+/// input pipe and hands them to the links, and a single writer loop that drains the peer's queue into
+/// its output pipe and flushes once per batch (the library's own loop then moves the pipe to the
+/// socket). When either loop ends, both stop and the connection is disposed.
 /// </summary>
-internal sealed class TcpPeerConnection
+internal sealed class DataLinkConnection
 {
     private const int FlushThreshold = 1024 * 1024;
 
-    private readonly TcpClusterBus _bus;
-    private readonly TcpPeer _peer;
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly PipeReader _reader;
+    private readonly TcpDataLinks _links;
+    private readonly DataLinkPeer _peer;
+    private readonly SocketConnection _connection;
     private readonly CancellationTokenSource _cts;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _scratch;
 
-    public TcpPeerConnection(TcpClusterBus bus, TcpPeer peer, Socket socket, NetworkStream stream, PipeReader reader, bool outbound, long createdUnixMs, CancellationToken busStopping)
+    public DataLinkConnection(TcpDataLinks links, DataLinkPeer peer, SocketConnection connection, bool outbound, long createdUnixMs, CancellationToken linksStopping)
     {
-        _bus = bus;
+        _links = links;
         _peer = peer;
-        _socket = socket;
-        _stream = stream;
-        _reader = reader;
+        _connection = connection;
         Outbound = outbound;
         CreatedUnixMs = createdUnixMs;
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(busStopping, peer.Lifetime.Token);
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(linksStopping, peer.Lifetime.Token);
     }
 
     public bool Outbound { get; }
@@ -50,11 +47,11 @@ internal sealed class TcpPeerConnection
         Completion = RunAsync();
     }
 
-    /// <summary>Closes the connection (idempotent).</summary>
+    /// <summary>Closes the connection (idempotent, any thread): both loops see it and end.</summary>
     public void Close()
     {
         try { _cts.Cancel(); } catch (ObjectDisposedException) { }
-        try { _socket.Dispose(); } catch { /* already closed */ }
+        _connection.Dispose();
     }
 
     private async Task<string> RunAsync()
@@ -64,22 +61,23 @@ internal sealed class TcpPeerConnection
         {
             reason = await ReadLoopAsync().ConfigureAwait(false);
         }
-        catch (BusProtocolException e)
+        catch (DataLinkProtocolException e)
         {
-            BusLog.ProtocolError(_bus.Logger, _peer.NodeId, e.Message);
+            DataLinkLog.ProtocolError(_links.Logger, _peer.NodeId, e.Message);
             reason = "protocol error: " + e.Message;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
             reason = "closed";
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e)
         {
-            reason = e.Message;
+            // Socket failures arrive through the pipe as the library's exceptions (reset, aborted, I/O).
+            reason = $"{e.Message} ({_connection.ShutdownKind})";
         }
         Close();
         try { await WriterDone.ConfigureAwait(false); } catch { /* writer errors are expected on close */ }
-        try { await _reader.CompleteAsync().ConfigureAwait(false); } catch { }
+        try { await _connection.Input.CompleteAsync().ConfigureAwait(false); } catch { }
         _peer.Uninstall(this);
         _cts.Dispose();
         return reason;
@@ -88,27 +86,28 @@ internal sealed class TcpPeerConnection
     private async Task<string> ReadLoopAsync()
     {
         var ct = _cts.Token;
-        var max = _bus.Options.MaxFrameBytes;
+        var input = _connection.Input;
+        var max = _links.Options.MaxFrameBytes;
         while (true)
         {
-            var result = await _reader.ReadAsync(ct).ConfigureAwait(false);
+            var result = await input.ReadAsync(ct).ConfigureAwait(false);
             var buffer = result.Buffer;
             try
             {
-                while (BusFrameCodec.TryRead(ref buffer, max, out var channel, out var payload))
+                while (DataFrameCodec.TryRead(ref buffer, max, out var channel, out var payload))
                 {
                     Interlocked.Increment(ref _peer.FramesReceived);
-                    Interlocked.Add(ref _peer.BytesReceived, payload.Length + BusFrameCodec.HeaderSize);
-                    if (channel == BusChannel.Handshake)
-                        throw new BusProtocolException("unexpected handshake frame after the handshake");
-                    _bus.Dispatch(_peer, channel, AsMemory(payload));
+                    Interlocked.Add(ref _peer.BytesReceived, payload.Length + DataFrameCodec.HeaderSize);
+                    if (channel == DataChannel.Handshake)
+                        throw new DataLinkProtocolException("unexpected handshake frame after the handshake");
+                    _links.Dispatch(_peer, channel, AsMemory(payload));
                 }
                 if (result.IsCompleted)
                     return buffer.IsEmpty ? "peer closed the connection" : "peer closed the connection mid-frame";
             }
             finally
             {
-                _reader.AdvanceTo(buffer.Start, buffer.End);
+                input.AdvanceTo(buffer.Start, buffer.End);
             }
         }
     }
@@ -128,42 +127,50 @@ internal sealed class TcpPeerConnection
     {
         try { await previousWriter.ConfigureAwait(false); } catch { /* the old link's failure is not ours */ }
         var ct = _cts.Token;
-        var writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        PipeWriter output = _connection.Output;
         var queue = _peer.Queue.Reader;
+        // Counted here: the library's pipe writer does not report PipeWriter.UnflushedBytes.
+        long unflushed = 0;
         try
         {
             while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 while (queue.TryRead(out var frame))
                 {
-                    Interlocked.Add(ref _peer.QueuedBytes, -(frame.Length + BusFrameCodec.HeaderSize));
+                    Interlocked.Add(ref _peer.QueuedBytes, -(frame.Length + DataFrameCodec.HeaderSize));
                     if (_peer.Blocked)
                     {
                         Interlocked.Increment(ref _peer.FramesDropped);
                     }
                     else
                     {
-                        BusFrameCodec.Write(writer, frame.Channel, frame.Buffer.AsSpan(0, frame.Length));
+                        DataFrameCodec.Write(output, frame.Channel, frame.Buffer.AsSpan(0, frame.Length));
+                        unflushed += frame.Length + DataFrameCodec.HeaderSize;
                         Interlocked.Increment(ref _peer.FramesSent);
-                        Interlocked.Add(ref _peer.BytesSent, frame.Length + BusFrameCodec.HeaderSize);
+                        Interlocked.Add(ref _peer.BytesSent, frame.Length + DataFrameCodec.HeaderSize);
                     }
                     ArrayPool<byte>.Shared.Return(frame.Buffer);
-                    if (writer.UnflushedBytes >= FlushThreshold)
-                        await writer.FlushAsync(ct).ConfigureAwait(false);
+                    if (unflushed >= FlushThreshold)
+                    {
+                        unflushed = 0;
+                        await output.FlushAsync(ct).ConfigureAwait(false);
+                    }
                 }
-                var flush = await writer.FlushAsync(ct).ConfigureAwait(false);
+                unflushed = 0;
+                var flush = await output.FlushAsync(ct).ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
                     break;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception)
         {
-            // The connection is going away; whatever was written but not flushed is lost (at most once).
+            // The connection is going away (closed, reset, or the library completed the pipe under us);
+            // whatever was written but not yet sent is lost, which at-most-once delivery allows.
         }
         finally
         {
             Close();
-            try { await writer.CompleteAsync().ConfigureAwait(false); } catch { }
+            try { await output.CompleteAsync().ConfigureAwait(false); } catch { }
             _writerDone.TrySetResult();
         }
     }
