@@ -42,15 +42,7 @@ public sealed record ClusterCommand
         w.Write((byte)Op);
         w.Write(ClusterId);
         w.Write(Member is not null);
-        if (Member is { } m)
-        {
-            w.Write(m.Id);
-            w.Write(m.Host);
-            w.Write(m.Port);
-            w.Write(m.BusPort);
-            w.Write(m.DataPort);
-            w.Write((byte)m.State);
-        }
+        Member?.WriteTo(w);
         w.Write(NodeId);
         w.Write((byte)State);
         w.Write(Slots.Count);
@@ -77,7 +69,7 @@ public sealed record ClusterCommand
             var clusterId = r.ReadString();
             Member? member = null;
             if (r.ReadBoolean())
-                member = new Member(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
+                member = Member.ReadFrom(r);
             var nodeId = r.ReadString();
             var state = (MemberState)r.ReadByte();
             var n = r.ReadInt32();

@@ -20,6 +20,20 @@ public enum MemberState : byte
 public sealed record Member(string Id, string Host, int Port, int BusPort, int DataPort, MemberState State)
 {
     public string Endpoint => $"{Host}:{Port}";
+
+    /// <summary>The member's binary form, shared by map changes and map snapshots.</summary>
+    internal void WriteTo(BinaryWriter w)
+    {
+        w.Write(Id);
+        w.Write(Host);
+        w.Write(Port);
+        w.Write(BusPort);
+        w.Write(DataPort);
+        w.Write((byte)State);
+    }
+
+    internal static Member ReadFrom(BinaryReader r) =>
+        new(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
 }
 
 /// <summary>

@@ -103,12 +103,7 @@ public static class ClusterMapStateMachine
             foreach (var m in map.Members.Values)
             {
                 index[m.Id] = index.Count;
-                w.Write(m.Id);
-                w.Write(m.Host);
-                w.Write(m.Port);
-                w.Write(m.BusPort);
-                w.Write(m.DataPort);
-                w.Write((byte)m.State);
+                m.WriteTo(w);
             }
             // A slot's primary: 0 = unassigned, i + 1 = the i-th member, or (-1, id) for an id that is not a member.
             for (var s = 0; s < Slots.HashSlot.Count; s++)
@@ -155,7 +150,7 @@ public static class ClusterMapStateMachine
             var ids = new string[n];
             for (var i = 0; i < n; i++)
             {
-                var m = new Member(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), (MemberState)r.ReadByte());
+                var m = Member.ReadFrom(r);
                 members[m.Id] = m;
                 ids[i] = m.Id;
             }
