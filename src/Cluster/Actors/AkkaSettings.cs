@@ -29,7 +29,8 @@ public static class AkkaSettings
                && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out dataPort);
     }
 
-    public static Config Build(ClusterNodeOptions o, string nodeId, int dataPort)
+    /// <summary>The configuration of an actor system on <paramref name="busPort"/> (0 picks one).</summary>
+    public static Config Build(ClusterNodeOptions o, string nodeId, int busPort, int dataPort)
     {
         static string D(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
         var fd = o.FailureDetector;
@@ -54,7 +55,7 @@ public static class AkkaSettings
                 dot-netty.tcp {
                   connection-timeout = 2s
                   hostname = "{{o.Host}}"
-                  port = {{o.BusPort}}
+                  port = {{busPort}}
                   maximum-frame-size = 8MB
                   {{adapters}}
                 }

@@ -14,7 +14,6 @@ internal sealed class MapActor : ReceiveActor
         Receive<MapEntries>(e => { var from = Sender; node.Post(() => node.OnMapEntries(incarnation, e, from)); });
         Receive<MapSnapshot>(s => { var from = Sender; node.Post(() => node.OnMapSnapshot(incarnation, s, from)); });
         Receive<MapPull>(p => { var from = Sender; node.Post(() => node.OnMapPull(incarnation, p, from)); });
-        Receive<ProposeChange>(p => node.Post(() => node.OnProposal(p.Command)));
     }
 }
 

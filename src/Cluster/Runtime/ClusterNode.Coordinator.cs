@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using QuorumCache.Cluster.Map;
-using QuorumCache.Cluster.Actors;
 
 namespace QuorumCache.Cluster.Runtime;
 
@@ -29,11 +28,10 @@ public sealed partial class ClusterNode
 
     private void Coordinate(long now)
     {
-        var map = _map;
-        if (!map.IsBootstrapped) return;
-        SyncMembers(map, now);
-        map = _map;
-        ManageMigrations(map, now);
+        if (!_map.IsBootstrapped) return;
+        // Each step reads the map as the previous one left it.
+        SyncMembers(_map, now);
+        ManageMigrations(_map, now);
         Rebalance(_map, now);
     }
 
@@ -51,10 +49,8 @@ public sealed partial class ClusterNode
         var seen = new Dictionary<string, (Akka.Cluster.Member M, bool Reachable, int Port, int DataPort)>(StringComparer.Ordinal);
         foreach (var m in st.Members)
         {
-            if (!IsLive(m.Status) || _drained.ContainsKey(m.UniqueAddress)) continue;
-            foreach (var role in m.Roles)
-                if (AkkaSettings.TryParseRole(role, out var id, out var port, out var dataPort))
-                    seen[id] = (m, !st.Unreachable.Contains(m), port, dataPort);
+            if (IsLive(m.Status) && !_drained.ContainsKey(m.UniqueAddress) && TryIdentify(m, out var id, out var port, out var dataPort))
+                seen[id] = (m, !st.Unreachable.Contains(m), port, dataPort);
         }
         foreach (var (id, a) in seen)
         {

@@ -54,10 +54,16 @@ public sealed partial class ClusterNode
     private void Commit(ClusterCommand cmd)
     {
         var version = _map.Version + 1;
-        Volatile.Write(ref _map, ClusterMapStateMachine.Apply(_map, version, cmd));
-        _mapDirty = true;
+        ApplyChange(version, cmd);
         if (_outbox.Count == 0) _outboxFrom = version;
         _outbox.Add(cmd.Encode());
+    }
+
+    /// <summary>Applies the change numbered <paramref name="version"/> to this node's map.</summary>
+    private void ApplyChange(long version, ClusterCommand cmd)
+    {
+        Volatile.Write(ref _map, ClusterMapStateMachine.Apply(_map, version, cmd));
+        _mapDirty = true;
     }
 
     private void FlushOutbox()
@@ -101,8 +107,7 @@ public sealed partial class ClusterNode
                 LogBadMessage(_log, ex.Message);
                 return;
             }
-            Volatile.Write(ref _map, ClusterMapStateMachine.Apply(_map, version, cmd));
-            _mapDirty = true;
+            ApplyChange(version, cmd);
         }
     }
 
@@ -182,13 +187,12 @@ public sealed partial class ClusterNode
 
     private void CheckRecovery(long now)
     {
-        var waiting = _cluster!.State.Members.Where(m => IsLive(m.Status) && !_cluster.State.Unreachable.Contains(m))
-            .Select(IdOf).Where(id => id is not null && !_pulledFrom.Contains(id)).ToList();
-        if (waiting.Count > 0 && now < _recoverDeadline) return;
+        var waiting = _reachable.Count(id => !_pulledFrom.Contains(id));
+        if (waiting > 0 && now < _recoverDeadline) return;
         _recovering = false;
         Interlocked.Exchange(ref _term, Math.Max(_term, _recoveredTermMax) + 1);
         if (!_map.IsBootstrapped) return;
-        LogCoordinatorTerm(_log, _term, _map.Version, waiting.Count);
+        LogCoordinatorTerm(_log, _term, _map.Version, waiting);
         _mapDirty = true;
         Broadcast(new MapSnapshot(_term, ClusterMapStateMachine.Snapshot(_map)));
         foreach (var cmd in _deferred) Commit(cmd);

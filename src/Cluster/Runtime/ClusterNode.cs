@@ -1,16 +1,9 @@
-using System.Collections.Immutable;
 using System.Threading.Channels;
 using Akka.Actor;
-using Akka.Cluster.Tools.Singleton;
-using Akka.Remote;
-using Akka.Remote.Transport;
 using Microsoft.Extensions.Logging;
 using QuorumCache.Cluster.Actors;
 using QuorumCache.Cluster.DataLink;
 using QuorumCache.Cluster.Map;
-using AkkaCluster = Akka.Cluster.Cluster;
-using AkkaMember = Akka.Cluster.Member;
-using AkkaStatus = Akka.Cluster.MemberStatus;
 
 namespace QuorumCache.Cluster.Runtime;
 
@@ -37,20 +30,8 @@ public sealed partial class ClusterNode : IAsyncDisposable
     private bool _mapDirty;
     private volatile bool _canServe;
     private volatile bool _isBootstrapping;
-    private IDataLinks? _bus;
+    private IDataLinks? _links;
     private int _dataPort;
-
-    // The current actor system (replaced when this node was downed and rejoins). Loop thread only,
-    // except _system/_cluster which other threads read for reporting.
-    private volatile ActorSystem? _system;
-    private volatile AkkaCluster? _cluster;
-    private IActorRef _mapActor = ActorRefs.Nobody;
-    private IActorRef _proxy = ActorRefs.Nobody;
-    private int _incarnation;
-    private long _restartAtMs = -1;
-    private volatile ImmutableHashSet<string> _reachable = ImmutableHashSet<string>.Empty;
-    private volatile ImmutableHashSet<string> _live = ImmutableHashSet<string>.Empty;
-    private readonly HashSet<string> _blocked = new(StringComparer.Ordinal);
 
     public ClusterNode(ClusterNodeOptions options, ILoggerFactory loggers, TimeProvider? time = null)
     {
@@ -90,7 +71,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
     public string? CoordinatorId { get; private set; }
 
     /// <summary>The data links (hand-off and pub/sub frames); null until started.</summary>
-    public IDataLinks? DataLinks => _bus;
+    public IDataLinks? DataLinks => _links;
 
     /// <summary>The ports this node actually listens on (after 0 = pick one).</summary>
     public int BusPort => _cluster?.SelfAddress.Port ?? _options.BusPort;
@@ -107,18 +88,8 @@ public sealed partial class ClusterNode : IAsyncDisposable
     /// </summary>
     public bool IsDowned(string nodeId) => nodeId != MyId && _cluster is not null && !_live.Contains(nodeId);
 
-    /// <summary>Members as Akka.Cluster sees them from here, for CLUSTER LINKS-like reports.</summary>
-    public IReadOnlyList<(string NodeId, string Address, string Status, bool Reachable)> AkkaMembers()
-    {
-        var c = _cluster;
-        if (c is null) return [];
-        var st = c.State;
-        var list = new List<(string, string, string, bool)>();
-        foreach (var m in st.Members)
-            if (IdOf(m) is { } id)
-                list.Add((id, m.Address.ToString(), m.Status.ToString(), !st.Unreachable.Contains(m)));
-        return list;
-    }
+    /// <summary>Members with our role that Akka.Cluster has live and reachable from here (this node included).</summary>
+    public int ReachableMembers => _reachable.Count;
 
     /// <summary>Starts the node: resumes its saved map, or forms a new cluster, or joins one.</summary>
     public async Task StartAsync(CancellationToken ct = default)
@@ -130,7 +101,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
         {
             // Once a member, always a member of that cluster: rejoin the members last known. A node that
             // was alone resumes alone and serves at once.
-            seeds = _map.Members.Values.Where(m => m.Id != MyId).ToList();
+            seeds = OtherMembers();
             _isBootstrapping = seeds.Count == 0 && _map.IsBootstrapped;
             bootstrap = !_map.IsBootstrapped;
         }
@@ -161,11 +132,14 @@ public sealed partial class ClusterNode : IAsyncDisposable
         _loop = Task.Factory.StartNew(LoopAsync, TaskCreationOptions.LongRunning).Unwrap();
     }
 
+    /// <summary>The map's members other than this node.</summary>
+    private List<Member> OtherMembers() => _map.Members.Values.Where(m => m.Id != MyId).ToList();
+
     public Member Me(MemberState state) => new(MyId, _options.Host, _options.Port, BusPort, _dataPort, state);
 
     private async Task StartDataLinksAsync(string clusterId, CancellationToken ct)
     {
-        var bus = new TcpDataLinks(new DataLinkOptions
+        var links = new TcpDataLinks(new DataLinkOptions
         {
             NodeId = MyId,
             ClusterId = clusterId,
@@ -176,99 +150,15 @@ public sealed partial class ClusterNode : IAsyncDisposable
             ReconnectMinDelay = _options.ReconnectMin,
             ReconnectMaxDelay = _options.ReconnectMax,
         }, _loggers.CreateLogger<TcpDataLinks>(), _time);
-        await bus.StartAsync(ct).ConfigureAwait(false);
-        _dataPort = bus.BoundPort;
-        foreach (var m in _map.Members.Values)
-            if (m.Id != MyId) bus.SetPeerAddress(m.Id, m.Host, m.DataPort);
-        _bus = bus;
-        DataLinksReady?.Invoke(bus);
+        await links.StartAsync(ct).ConfigureAwait(false);
+        _dataPort = links.BoundPort;
+        foreach (var m in OtherMembers()) links.SetPeerAddress(m.Id, m.Host, m.DataPort);
+        _links = links;
+        DataLinksReady?.Invoke(links);
     }
 
     /// <summary>Fires once the data links are up (other parts register their channel handlers then).</summary>
     public event Action<IDataLinks>? DataLinksReady;
-
-    // ---- the actor system ----
-
-    private void StartActorSystem(IReadOnlyList<Member> seeds)
-    {
-        var incarnation = ++_incarnation;
-        var config = AkkaSettings.Build(_options with { BusPort = _system is null ? _options.BusPort : BusPort }, MyId, _dataPort);
-        var system = ActorSystem.Create(AkkaSettings.SystemName, config);
-        var cluster = AkkaCluster.Get(system);
-        _mapActor = system.ActorOf(Props.Create(() => new MapActor(this, incarnation)), "map");
-        system.ActorOf(ClusterSingletonManager.Props(Props.Create(() => new CoordinatorActor(this, incarnation)), PoisonPill.Instance,
-            ClusterSingletonManagerSettings.Create(system)), "coordinator");
-        _proxy = system.ActorOf(ClusterSingletonProxy.Props("/user/coordinator", ClusterSingletonProxySettings.Create(system)), "coordinator-proxy");
-        _system = system;
-        _cluster = cluster;
-        foreach (var id in _blocked) ApplyBlock(id, true);
-        var protocol = cluster.SelfAddress.Protocol;
-        // Seeds in id order; the lowest id of the members lists itself first, so after a whole-cluster
-        // restart it forms the cluster (after asking the others for seed-node-timeout) and the rest join it.
-        var addresses = seeds.OrderBy(m => m.Id, StringComparer.Ordinal)
-            .Select(m => new Address(protocol, AkkaSettings.SystemName, m.Host, m.BusPort)).ToList();
-        if (addresses.Count == 0) cluster.Join(cluster.SelfAddress);
-        else
-        {
-            if (seeds.All(m => string.CompareOrdinal(MyId, m.Id) < 0) && _map.Members.ContainsKey(MyId)) addresses.Insert(0, cluster.SelfAddress);
-            cluster.JoinSeedNodes(addresses);
-        }
-        _ = system.WhenTerminated.ContinueWith(_ => Post(() => OnSystemTerminated(incarnation)), TaskScheduler.Default);
-        LogAkkaStarted(_log, cluster.SelfAddress.ToString(), addresses.Count);
-    }
-
-    /// <summary>The actor system stopped without being asked to: this node was downed. Stop serving, rejoin soon.</summary>
-    private void OnSystemTerminated(int incarnation)
-    {
-        if (incarnation != _incarnation || _stop.IsCancellationRequested || _leaving) return;
-        _canServe = false;
-        _isBootstrapping = false;
-        IsCoordinator = false;
-        _reachable = ImmutableHashSet<string>.Empty;
-        _restartAtMs = NowMs + 1000;
-        LogDowned(_log);
-    }
-
-    private static string? IdOf(AkkaMember m)
-    {
-        foreach (var r in m.Roles)
-            if (AkkaSettings.TryParseRole(r, out var id, out _, out _)) return id;
-        return null;
-    }
-
-    private static bool IsLive(AkkaStatus s) => s is AkkaStatus.Up or AkkaStatus.Leaving or AkkaStatus.Exiting or AkkaStatus.WeaklyUp;
-
-    /// <summary>Reads Akka's view: who is reachable, and whether this node is with the majority.</summary>
-    private void UpdateView()
-    {
-        var cluster = _cluster;
-        if (cluster is null || _system is null || _system.WhenTerminated.IsCompleted)
-        {
-            _canServe = false;
-            return;
-        }
-        var st = cluster.State;
-        var live = 0;
-        var reachable = 0;
-        var ids = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-        var liveIds = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-        foreach (var m in st.Members)
-        {
-            if (!IsLive(m.Status)) continue;
-            live++;
-            var id = IdOf(m);
-            if (id is not null) liveIds.Add(id);
-            if (st.Unreachable.Contains(m)) continue;
-            reachable++;
-            if (id is not null) ids.Add(id);
-        }
-        _reachable = ids.ToImmutable();
-        _live = liveIds.ToImmutable();
-        var self = cluster.SelfMember.Status;
-        var upHere = self is AkkaStatus.Up or AkkaStatus.Leaving;
-        if (upHere) _isBootstrapping = false;
-        _canServe = upHere && reachable * 2 > live && _map.IsBootstrapped;
-    }
 
     /// <summary>Queues work for the cluster loop.</summary>
     public void Post(Action work) => _work.Writer.TryWrite(work);
@@ -298,7 +188,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
                 if (_restartAtMs >= 0 && now >= _restartAtMs)
                 {
                     _restartAtMs = -1;
-                    StartActorSystem(_map.Members.Values.Where(m => m.Id != MyId).ToList());
+                    StartActorSystem(OtherMembers());
                 }
                 UpdateView();
                 if (IsCoordinator)
@@ -357,11 +247,10 @@ public sealed partial class ClusterNode : IAsyncDisposable
     private void OnMapApplied(ClusterMap map)
     {
         if (map.ClusterId.Length > 0) Identity.SetClusterId(map.ClusterId);
-        if (_bus is null) return;
-        foreach (var m in map.Members.Values)
-            if (m.Id != MyId) _bus.SetPeerAddress(m.Id, m.Host, m.DataPort);
-        foreach (var p in _bus.GetPeers())
-            if (!map.Members.ContainsKey(p.NodeId)) _bus.RemovePeer(p.NodeId);
+        if (_links is null) return;
+        foreach (var m in OtherMembers()) _links.SetPeerAddress(m.Id, m.Host, m.DataPort);
+        foreach (var p in _links.GetPeers())
+            if (!map.Members.ContainsKey(p.NodeId)) _links.RemovePeer(p.NodeId);
     }
 
     // ---- the map on disk (so a restarted node knows its cluster and whom to rejoin) ----
@@ -396,49 +285,6 @@ public sealed partial class ClusterNode : IAsyncDisposable
         if (_map.IsBootstrapped && Identity.ClusterId is null) Identity.SetClusterId(_map.ClusterId);
     }
 
-    // ---- fault injection (test only) ----
-
-    /// <summary>TEST ONLY: drops all traffic (Akka and data links) to and from a member while blocked.</summary>
-    public void SetLinkBlocked(string nodeId, bool blocked)
-    {
-        if (!_options.EnableFaultInjection) throw new InvalidOperationException("fault injection is disabled");
-        Post(() =>
-        {
-            if (blocked) _blocked.Add(nodeId);
-            else _blocked.Remove(nodeId);
-            ApplyBlock(nodeId, blocked);
-        });
-    }
-
-    /// <summary>TEST ONLY: unblocks every link.</summary>
-    public void HealLinks() => Post(() =>
-    {
-        foreach (var id in _blocked.ToList()) ApplyBlock(id, false);
-        _blocked.Clear();
-    });
-
-    private void ApplyBlock(string nodeId, bool blocked)
-    {
-        _bus?.SetLinkBlocked(nodeId, blocked);
-        if (_system is not ExtendedActorSystem sys || _map.Find(nodeId) is not { } m || !_options.EnableFaultInjection) return;
-        var address = new Address(_cluster!.SelfAddress.Protocol, AkkaSettings.SystemName, m.Host, m.BusPort);
-        var transport = ((RemoteActorRefProvider)sys.Provider).Transport;
-        _ = transport.ManagementCommand(new SetThrottle(address, ThrottleTransportAdapter.Direction.Both,
-            blocked ? Blackhole.Instance : Unthrottled.Instance));
-    }
-
-    /// <summary>
-    /// TEST ONLY: stops this node the way a crash would, as far as the others can tell: the actor
-    /// system goes away without leaving the cluster, and nothing is restarted.
-    /// </summary>
-    internal async Task CrashForTestsAsync()
-    {
-        _leaving = true;
-        if (_system is { } system) await system.Terminate().ConfigureAwait(false);
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _canServe = false;
-    }
-
     // ---- leaving ----
 
     private volatile bool _leaving;
@@ -466,17 +312,13 @@ public sealed partial class ClusterNode : IAsyncDisposable
             try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
         if (_saveDirty) SaveMap();
-        if (_bus is not null) await _bus.DisposeAsync().ConfigureAwait(false);
+        if (_links is not null) await _links.DisposeAsync().ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "formed a new cluster {ClusterId} as node {NodeId}")]
     private static partial void LogBootstrap(ILogger logger, string nodeId, string clusterId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "cluster bus (Akka) at {Address}, joining through {Seeds} seed(s)")]
-    private static partial void LogAkkaStarted(ILogger logger, string address, int seeds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "this node was downed by the cluster (or lost it): not serving; rejoining in 1 s")]
-    private static partial void LogDowned(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "cluster loop step failed")]
     private static partial void LogLoopError(ILogger logger, Exception ex);

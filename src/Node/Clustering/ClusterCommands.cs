@@ -266,7 +266,7 @@ public static partial class ClusterCommands
         F("cluster_coordinator", node.CoordinatorId ?? "-");
         F("cluster_coordinator_term", node.Term);
         F("cluster_is_coordinator", node.IsCoordinator ? 1 : 0);
-        F("cluster_akka_members", node.AkkaMembers().Count(m => m.Reachable));
+        F("cluster_akka_members", node.ReachableMembers);
         F("cluster_can_serve", node.CanServe ? 1 : 0);
         F("cluster_migrations_in_progress", map.Migrations.Count);
         F("cluster_rebalance_pending_moves", QuorumCache.Cluster.Runtime.Rebalancer.Plan(map).Count);

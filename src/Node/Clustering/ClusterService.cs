@@ -74,8 +74,8 @@ public sealed partial class ClusterService : IAsyncDisposable
         if (host is "0.0.0.0" or "::") host = "127.0.0.1";
         // Ports: explicit, else derived from the client port (as Redis's bus port), else (client port 0,
         // tests) picked by the listeners themselves.
-        var busPort = o.BusPort > 0 ? o.BusPort : o.Port > 0 ? o.Port + 10000 : 0;
-        var dataPort = o.DataPort > 0 ? o.DataPort : o.Port > 0 ? o.Port + 20000 : 0;
+        var busPort = o.BusPort > 0 || o.Port > 0 ? o.EffectiveBusPort : 0;
+        var dataPort = o.DataPort > 0 || o.Port > 0 ? o.EffectiveDataPort : 0;
         if (busPort > 65535 || dataPort > 65535)
             throw new InvalidOperationException($"client port {o.Port} + 10000/20000 is above 65535: set quorumcache.node.bus-port and data-port (--bus-port, --data-port)");
         const string cl = "quorumcache.cluster.";

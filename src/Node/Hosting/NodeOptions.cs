@@ -71,6 +71,7 @@ public sealed class NodeOptions
     public int EffectiveBusPort => BusPort > 0 ? BusPort : Port + 10000;
     /// <summary>Data-link port (slot hand-off and pub/sub frames); 0 = client port + 20000.</summary>
     public int DataPort { get; set; }
+    public int EffectiveDataPort => DataPort > 0 ? DataPort : Port + 20000;
     public string? AnnounceHost { get; set; }
 
     /// <summary>Longest a graceful leave waits for the node's slots to move away before it exits anyway.</summary>

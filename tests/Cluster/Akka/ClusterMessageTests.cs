@@ -19,7 +19,7 @@ public sealed class ClusterMessageTests : global::Akka.TestKit.Xunit2.TestKit
     public ClusterMessageTests() : base(AkkaSettings.Build(new QuorumCache.Cluster.Runtime.ClusterNodeOptions
     {
         DataDir = "unused", Host = "127.0.0.1", Port = 7000, BusPort = 0, DataPort = 0,
-    }, new string('a', 40), 27000))
+    }, new string('a', 40), 0, 27000))
     {
     }
 
