@@ -88,6 +88,22 @@ public sealed class Differential(RespClient ours, RespClient redis)
         return a;
     }
 
+    /// <summary>
+    /// Asserts that COMMAND INFO's first seven fields (name, arity, flags, first key, last key, step,
+    /// categories) are the same for every command named; the failure lists every command that differs.
+    /// </summary>
+    public async Task SameCommandInfo(IEnumerable<string> commands)
+    {
+        var bad = new List<string>();
+        foreach (var c in commands)
+        {
+            var a = string.Join("|", (await ours.ExecuteAsync("COMMAND", "INFO", c))[0].Items!.Take(7).Select(Render));
+            var b = string.Join("|", (await redis.ExecuteAsync("COMMAND", "INFO", c))[0].Items!.Take(7).Select(Render));
+            if (a != b) bad.Add(c + "\n ours " + a + "\n redis " + b);
+        }
+        Assert.True(bad.Count == 0, string.Join("\n", bad));
+    }
+
     private static string RenderByValue(RespValue v) => v.Type switch
     {
         RespType.Array or RespType.Set or RespType.Map or RespType.Push =>
