@@ -89,6 +89,32 @@ public sealed class Differential(RespClient ours, RespClient redis)
     }
 
     /// <summary>
+    /// Runs <paramref name="scenario"/> on fresh connections to our node and to Redis, in RESP2 and then in
+    /// RESP3 (HELLO 3 on both); a failure says which protocol it happened in.
+    /// </summary>
+    public static async Task InBothProtocols(NodeFixture node, RedisServerFixture redis, Func<Differential, Task> scenario)
+    {
+        foreach (var proto in new[] { 2, 3 })
+        {
+            await using var a = await node.ConnectAsync();
+            await using var b = await redis.ConnectAsync();
+            if (proto == 3)
+            {
+                Reply.AssertNotError(await a.Run("HELLO", "3"));
+                Reply.AssertNotError(await b.Run("HELLO", "3"));
+            }
+            try
+            {
+                await scenario(new Differential(a, b));
+            }
+            catch (Exception e)
+            {
+                throw new Xunit.Sdk.XunitException($"RESP{proto}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>
     /// Asserts that COMMAND INFO's first seven fields (name, arity, flags, first key, last key, step,
     /// categories) are the same for every command named; the failure lists every command that differs.
     /// </summary>

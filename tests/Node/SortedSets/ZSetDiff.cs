@@ -10,26 +10,6 @@ namespace QuorumCache.Tests.Node.SortedSets;
 /// </summary>
 internal static class ZSetDiff
 {
-    public static async Task Both(NodeFixture node, RedisServerFixture redis, Func<Differential, string, Task> scenario)
-    {
-        foreach (var proto in new[] { 2, 3 })
-        {
-            await using var a = await node.ConnectAsync();
-            await using var b = await redis.ConnectAsync();
-            if (proto == 3)
-            {
-                Reply.AssertNotError(await a.Run("HELLO", "3"));
-                Reply.AssertNotError(await b.Run("HELLO", "3"));
-            }
-            try
-            {
-                await scenario(new Differential(a, b), NodeFixture.Key("z"));
-            }
-            catch (Exception e)
-            {
-                throw new Xunit.Sdk.XunitException($"RESP{proto}: {e.Message}");
-            }
-        }
-    }
-
+    public static Task Both(NodeFixture node, RedisServerFixture redis, Func<Differential, string, Task> scenario) =>
+        Differential.InBothProtocols(node, redis, d => scenario(d, NodeFixture.Key("z")));
 }
