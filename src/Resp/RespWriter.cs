@@ -128,6 +128,13 @@ public sealed class RespWriter
 
     public void WriteSimpleString(string s) => WriteSimpleString(Encoding.UTF8.GetBytes(Sanitize(s)));
 
+    /// <summary>An array of simple strings, as the HELP subcommands answer.</summary>
+    public void WriteSimpleStrings(ReadOnlySpan<string> lines)
+    {
+        WriteArrayHeader(lines.Length);
+        foreach (var line in lines) WriteSimpleString(line);
+    }
+
     /// <summary>An error reply; <paramref name="message"/> carries its own code ("ERR ...", "WRONGTYPE ...").</summary>
     public void WriteError(string message)
     {

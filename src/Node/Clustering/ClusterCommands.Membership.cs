@@ -139,7 +139,6 @@ public static partial class ClusterCommands
             "SLOTS", "    Return information about slots range mappings.",
             "HELP", "    Print this help.",
         ];
-        ctx.Reply.WriteArrayHeader(lines.Length);
-        foreach (var l in lines) ctx.Reply.WriteSimpleString(l);
+        ctx.Reply.WriteSimpleStrings(lines);
     }
 }

@@ -127,8 +127,7 @@ public static partial class ConnectionCommands
                     "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
                     "HELP", "    Print this help.",
                 ];
-                ctx.Reply.WriteArrayHeader(lines.Length);
-                foreach (var l in lines) ctx.Reply.WriteSimpleString(l);
+                ctx.Reply.WriteSimpleStrings(lines);
                 return;
         }
         ctx.Reply.WriteError(Errors.UnknownSubcommand(a.GetString(1), "CLIENT"));

@@ -153,8 +153,7 @@ public static partial class KeyCommands
                 "HELP",
                 "    Print this help.",
             ];
-            ctx.Reply.WriteArrayHeader(lines.Length);
-            foreach (var l in lines) ctx.Reply.WriteSimpleString(l);
+            ctx.Reply.WriteSimpleStrings(lines);
             return;
         }
         var known = a.Is(1, "encoding"u8) || a.Is(1, "refcount"u8) || a.Is(1, "idletime"u8) || a.Is(1, "freq"u8);

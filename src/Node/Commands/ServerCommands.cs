@@ -74,8 +74,7 @@ public static partial class ServerCommands
                 "HELP",
                 "    Print this help.",
             ];
-            ctx.Reply.WriteArrayHeader(lines.Length);
-            foreach (var l in lines) ctx.Reply.WriteSimpleString(l);
+            ctx.Reply.WriteSimpleStrings(lines);
             return;
         }
         ctx.Reply.WriteError(Errors.UnknownSubcommand(a.GetString(1), "MEMORY"));

@@ -34,8 +34,7 @@ public static partial class PubSubCommands
                 r.WriteError(Errors.WrongArity("pubsub|" + sub));
                 return;
             case "help":
-                r.WriteArrayHeader(HelpLines.Length);
-                foreach (var line in HelpLines) r.WriteSimpleString(line);
+                r.WriteSimpleStrings(HelpLines);
                 return;
             case "numpat":
                 r.WriteInteger(Hub(ctx).PatternCount);
