@@ -35,7 +35,13 @@ public sealed partial class ClusterNode
     private int _liveCount;
     private int _reachableCount;
 
-    private void StartActorSystem(IReadOnlyList<Member> seeds)
+    /// <summary>
+    /// Starts an actor system and joins the cluster through <paramref name="seeds"/>. Only at process start
+    /// (<paramref name="mayFormAlone"/>) may the lowest-id member form the cluster by itself when no seed
+    /// answers; a node rejoining after it was downed must never do so: while it is still cut off it would
+    /// found a second cluster of its own, which Akka never merges back.
+    /// </summary>
+    private void StartActorSystem(IReadOnlyList<Member> seeds, bool mayFormAlone)
     {
         var incarnation = ++_incarnation;
         // A restarted system keeps the port its first one bound (others know this node by it).
@@ -49,14 +55,16 @@ public sealed partial class ClusterNode
         _system = system;
         _cluster = cluster;
         foreach (var id in _blocked) ApplyBlock(id, true);
-        // Seeds in id order; the lowest id of the members lists itself first, so after a whole-cluster
-        // restart it forms the cluster (after asking the others for seed-node-timeout) and the rest join it.
+        // Seeds in id order; at process start the lowest id of the members lists itself first, so after a
+        // whole-cluster restart it forms the cluster (after asking the others for seed-node-timeout) and the
+        // rest join it.
         var addresses = seeds.OrderBy(m => m.Id, StringComparer.Ordinal)
             .Select(AddressOf).ToList();
         if (addresses.Count == 0) cluster.Join(cluster.SelfAddress);
         else
         {
-            if (seeds.All(m => string.CompareOrdinal(MyId, m.Id) < 0) && _map.Members.ContainsKey(MyId)) addresses.Insert(0, cluster.SelfAddress);
+            if (mayFormAlone && seeds.All(m => string.CompareOrdinal(MyId, m.Id) < 0) && _map.Members.ContainsKey(MyId))
+                addresses.Insert(0, cluster.SelfAddress);
             cluster.JoinSeedNodes(addresses);
         }
         _ = system.WhenTerminated.ContinueWith(_ => Post(() => OnSystemTerminated(incarnation)), TaskScheduler.Default);
@@ -92,7 +100,7 @@ public sealed partial class ClusterNode
 
     private static bool IsLive(AkkaStatus s) => s is AkkaStatus.Up or AkkaStatus.Leaving or AkkaStatus.Exiting or AkkaStatus.WeaklyUp;
 
-    /// <summary>Reads Akka's view: who is reachable, and whether this node is with the majority.</summary>
+    /// <summary>Reads Akka's view: who is reachable, and whether this node is with the majority (of Akka's members and of the map's).</summary>
     private void UpdateView()
     {
         var cluster = _cluster;
@@ -110,7 +118,13 @@ public sealed partial class ClusterNode
         var self = cluster.SelfMember.Status;
         var upHere = self is AkkaStatus.Up or AkkaStatus.Leaving;
         if (upHere) _isBootstrapping = false;
-        _canServe = upHere && _reachableCount * 2 > _liveCount && _map.IsBootstrapped;
+        // With the majority of Akka's members and of the map's: an Akka cluster that split off (or was
+        // formed alone after a restart) is a majority of itself only.
+        var map = _map;
+        var reachableInMap = 0;
+        foreach (var id in map.Members.Keys)
+            if (_reachable.Contains(id)) reachableInMap++;
+        _canServe = upHere && _reachableCount * 2 > _liveCount && reachableInMap * 2 > map.Members.Count && map.IsBootstrapped;
     }
 
     private void RebuildView(Akka.Cluster.ClusterEvent.CurrentClusterState st)

@@ -118,7 +118,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
             seeds = peers;
         }
         await StartDataLinksAsync(Identity.ClusterId!, ct).ConfigureAwait(false);
-        StartActorSystem(seeds);
+        StartActorSystem(seeds, mayFormAlone: true);
         if (bootstrap)
         {
             // A new cluster: this node owns every slot from the first moment (term 1, version 1).
@@ -188,7 +188,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
                 if (_restartAtMs >= 0 && now >= _restartAtMs)
                 {
                     _restartAtMs = -1;
-                    StartActorSystem(OtherMembers());
+                    StartActorSystem(OtherMembers(), mayFormAlone: false);
                 }
                 UpdateView();
                 if (IsCoordinator)
