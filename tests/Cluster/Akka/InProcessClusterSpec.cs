@@ -25,9 +25,15 @@ public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, 
 
     private readonly List<RunningNode> _nodes = [];
 
-    private async Task<RunningNode> StartAsync(params string[] join)
+    private async Task<RunningNode> StartAsync(params string[] join) => await StartAsync(faults: false, join);
+
+    private async Task<RunningNode> StartAsync(bool faults, params string[] join)
     {
-        var options = new NodeOptions { Port = 0, DataDir = Path.Combine(Path.GetTempPath(), "qc-spec-" + Guid.NewGuid().ToString("N")), Join = join };
+        var options = new NodeOptions
+        {
+            Port = 0, DataDir = Path.Combine(Path.GetTempPath(), "qc-spec-" + Guid.NewGuid().ToString("N")), Join = join,
+            EnableFaultInjection = faults,
+        };
         var app = Program.BuildApp(options);
         await app.StartAsync();
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
@@ -86,6 +92,54 @@ public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, 
                 Assert.True(n.Cluster.CanServe);
             }
         }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>
+    /// The member with the lowest id is cut off: it is downed, and while still cut off it restarts its
+    /// actor system to rejoin. It must not found an Akka cluster of its own (as the lowest id may after a
+    /// whole-cluster restart), nor serve or coordinate; once the links heal it is back in the others' map.
+    /// </summary>
+    [Fact]
+    public async Task A_downed_node_still_cut_off_founds_no_cluster_of_its_own_and_rejoins_after_the_heal()
+    {
+        var first = await StartAsync(faults: true);
+        RunningNode[] all = [first, await StartAsync(true, $"127.0.0.1:{first.Port}"), await StartAsync(true, $"127.0.0.1:{first.Port}")];
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var n in all) Assert.Equal(3, n.Cluster.Map.Members.Values.Count(m => m.State == MemberState.Up));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        var cut = all.MinBy(n => n.Cluster.MyId, StringComparer.Ordinal)!;
+        var rest = all.Where(n => n != cut).ToArray();
+        foreach (var n in rest)
+        {
+            n.Cluster.SetLinkBlocked(cut.Cluster.MyId, true);
+            cut.Cluster.SetLinkBlocked(n.Cluster.MyId, true);
+        }
+
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var n in rest) Assert.Equal(MemberState.Failed, n.Cluster.Map.Find(cut.Cluster.MyId)?.State);
+        }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
+        // Long enough for a downed node to restart its actor system (1 s) and for Akka's seed-node
+        // timeout (2 s) to pass several times over: a node allowed to form a cluster alone would have.
+        var until = DateTime.UtcNow.AddSeconds(8);
+        while (DateTime.UtcNow < until)
+        {
+            Assert.False(cut.Cluster.IsCoordinator, "the cut-off node became a coordinator of its own cluster");
+            Assert.False(cut.Cluster.CanServe, "the cut-off node serves");
+            await Task.Delay(100);
+        }
+
+        foreach (var n in all) n.Cluster.HealLinks();
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var n in all)
+            {
+                Assert.Equal(3, n.Cluster.Map.Members.Values.Count(m => m.State == MemberState.Up));
+                Assert.True(n.Cluster.CanServe);
+            }
+            Assert.Single(all, n => n.Cluster.IsCoordinator);
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
     }
 
     private static string KeyInSlot(int slot)
