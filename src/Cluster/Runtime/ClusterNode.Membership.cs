@@ -116,8 +116,11 @@ public sealed partial class ClusterNode
             RebuildView(st);
         }
         var self = cluster.SelfMember.Status;
-        var upHere = self is AkkaStatus.Up or AkkaStatus.Leaving;
-        if (upHere) _isBootstrapping = false;
+        if (self is AkkaStatus.Up or AkkaStatus.Leaving) _isBootstrapping = false;
+        // A member not (yet) Up in its own view may already own slots: the coordinator adds a node once
+        // its own view has it Up, and gossip tells the node a moment later. Only a node Akka has downed
+        // or removed (or that is exiting) stops here; the majority rules below decide the rest.
+        var upHere = self is AkkaStatus.Up or AkkaStatus.Leaving or AkkaStatus.WeaklyUp or AkkaStatus.Joining;
         // With the majority of Akka's members and of the map's: an Akka cluster that split off (or was
         // formed alone after a restart) is a majority of itself only.
         var map = _map;
