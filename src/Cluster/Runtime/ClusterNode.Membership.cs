@@ -25,6 +25,9 @@ public sealed partial class ClusterNode
     private IActorRef _mapActor = ActorRefs.Nobody;
     private IActorRef _proxy = ActorRefs.Nobody;
     private int _incarnation;
+
+    /// <summary>How many actor systems this node has started (more than one: it was downed and rejoined).</summary>
+    internal int Incarnations => Volatile.Read(ref _incarnation);
     private long _restartAtMs = -1;
     private volatile ImmutableHashSet<string> _reachable = ImmutableHashSet<string>.Empty;
     private volatile ImmutableHashSet<string> _live = ImmutableHashSet<string>.Empty;
