@@ -24,7 +24,7 @@ internal static class FormationChecks
             }
         });
 
-        await s.StepAsync("slots are balanced within one slot, nobody failed, cluster_state ok", TimeSpan.FromSeconds(10), async _ =>
+        await s.StepAsync("slots are balanced within one slot group (64 slots), nobody failed, cluster_state ok", TimeSpan.FromSeconds(10), async _ =>
         {
             foreach (var observer in nodes)
             {
@@ -34,12 +34,24 @@ internal static class FormationChecks
                 Assert.Single(lines, l => l.IsMyself && l.Id == observer.NodeId);
                 var counts = lines.Select(l => l.SlotCount).ToArray();
                 Assert.Equal(16384, counts.Sum());
-                Assert.True(counts.Max() - counts.Min() <= 1, $"unbalanced slot counts seen by {observer.Name}: {string.Join(", ", counts)}");
+                Assert.True(counts.All(c => c % 64 == 0) && counts.Max() - counts.Min() <= 64, $"unbalanced slot counts seen by {observer.Name}: {string.Join(", ", counts)}");
                 var info = await TestCluster.InfoOfAsync(observer);
                 Assert.Equal("ok", info["cluster_state"]);
                 Assert.Equal(nodes.Count.ToString(), info["cluster_known_nodes"]);
                 Assert.Equal("1", info["cluster_can_serve"]);
             }
+        });
+
+        await s.StepAsync("every node hosts the actors of exactly the slot groups it owns (Sharding follows the map)", TimeSpan.FromSeconds(10), async _ =>
+        {
+            var owned = 0;
+            foreach (var n in nodes)
+            {
+                var info = await TestCluster.InfoOfAsync(n);
+                Assert.Equal(info["cluster_slot_groups_owned"], info["cluster_slot_groups_hosted"]);
+                owned += int.Parse(info["cluster_slot_groups_owned"]);
+            }
+            Assert.Equal(256, owned);
         });
 
         await s.StepAsync("all nodes name the same coordinator, one of them, in the same term", TimeSpan.FromSeconds(10), async _ =>

@@ -30,11 +30,12 @@ public sealed class NodeFixture : IAsyncLifetime
         Port = new Uri(addresses.First()).Port;
         Server = _app.Services.GetRequiredService<NodeServer>();
         // The cluster part starts after the port opens (until then every slot answers CLUSTERDOWN);
-        // wait until it serves, and until its one-node cluster has committed its first map so tests
-        // see a settled node rather than the bootstrapping one.
+        // wait until it serves, until its one-node cluster has committed its first map and until every
+        // slot group's actor runs here, so tests see a settled node rather than the bootstrapping one.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Server.Router.Route(0, isWrite: true, null!).Kind != RouteKind.Local
-               || Server.Get<QuorumCache.Node.Clustering.ClusterService>()?.Node is not { Map.IsBootstrapped: true })
+               || Server.Get<QuorumCache.Node.Clustering.ClusterService>()?.Node is not { Map.IsBootstrapped: true } node
+               || node.GroupsHosted != QuorumCache.Cluster.Slots.SlotGroup.Count)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the node did not start serving its slots");
             await Task.Delay(5);

@@ -82,6 +82,27 @@ public static class AkkaSettings
                 retry-unsuccessful-join-after = 1s
                 shutdown-after-unsuccessful-join-seed-nodes = off
                 run-coordinated-shutdown-when-down = on
+                sharding {
+                  # Slot groups: placement is ours (SlotGroupAllocation follows the map), so the
+                  # coordinator checks for groups to move often and never passivates a group actor.
+                  state-store-mode = ddata
+                  remember-entities = off
+                  passivate-idle-entity-after = off
+                  rebalance-interval = 100ms
+                  retry-interval = 200ms
+                  coordinator-failure-backoff = 1s
+                  waiting-for-state-timeout = 2s
+                  updating-state-timeout = 2s
+                  # A group actor waits for its data hand-off (bounded by the hand-off phase timeout).
+                  handoff-timeout = {{D(o.MigrationPhaseTimeout + TimeSpan.FromSeconds(10))}}
+                  shard-start-timeout = 2s
+                  # Plain majorities for the coordinator's state: with Akka's defaults (all of up to
+                  # 5 nodes) one unreachable member stalls every allocation until it is removed.
+                  distributed-data.majority-min-cap = 1
+                  distributed-data.durable.keys = []
+                  coordinator-state.write-majority-plus = 0
+                  coordinator-state.read-majority-plus = 0
+                }
                 singleton {
                   hand-over-retry-interval = 200ms
                   min-number-of-hand-over-retries = 10

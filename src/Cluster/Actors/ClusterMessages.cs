@@ -23,6 +23,12 @@ public sealed record MapPull(long Term) : IClusterMessage;
 public sealed record ProposeChange(byte[] Command) : IClusterMessage;
 
 /// <summary>
+/// "Host slot group <paramref name="Group"/>": sent by a node that should serve the group to its shard
+/// region, so Akka.Cluster.Sharding starts the group's actor (on the node the allocation puts it on).
+/// </summary>
+public sealed record HostGroup(int Group) : IClusterMessage;
+
+/// <summary>
 /// A compact binary form for <see cref="IClusterMessage"/>s, instead of Akka's default JSON serializer
 /// (slower, larger, and it warns on every start).
 /// </summary>
@@ -36,6 +42,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         MapSnapshot => "S",
         MapPull => "P",
         ProposeChange => "C",
+        HostGroup => "G",
         _ => throw new ArgumentException($"cannot serialize {o.GetType()}"),
     };
 
@@ -60,6 +67,9 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 break;
             case ProposeChange c:
                 WriteBytes(w, c.Command);
+                break;
+            case HostGroup g:
+                w.Write(g.Group);
                 break;
             default:
                 throw new ArgumentException($"cannot serialize {obj.GetType()}");
@@ -91,6 +101,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                     return new MapPull(r.ReadInt64());
                 case "C":
                     return new ProposeChange(ReadBytes(r));
+                case "G":
+                    return new HostGroup(r.ReadInt32());
                 default:
                     throw new SerializationException($"unknown cluster message manifest '{manifest}'");
             }

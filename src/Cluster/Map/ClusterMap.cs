@@ -40,9 +40,9 @@ public sealed record Member(string Id, string Host, int Port, int BusPort, int D
 /// The copies of one slot: its primary, its replicas (none until replication lands), and the
 /// group's epoch, raised on every change of primary (a fence for deposed primaries).
 /// </summary>
-public sealed record SlotGroup(string Primary, ImmutableArray<string> Replicas, long Epoch)
+public sealed record SlotCopies(string Primary, ImmutableArray<string> Replicas, long Epoch)
 {
-    public static SlotGroup Of(string primary, long epoch) => new(primary, ImmutableArray<string>.Empty, epoch);
+    public static SlotCopies Of(string primary, long epoch) => new(primary, ImmutableArray<string>.Empty, epoch);
 }
 
 /// <summary>Phases of a slot hand-off. Persisted: values are append-only.</summary>
@@ -64,12 +64,12 @@ public sealed record Migration(int Slot, string Source, string Target, Migration
 public sealed class ClusterMap
 {
     public static readonly ClusterMap Empty = new(0, "", ImmutableSortedDictionary<string, Member>.Empty,
-        new SlotGroup?[HashSlot.Count], ImmutableSortedDictionary<int, Migration>.Empty, 0);
+        new SlotCopies?[HashSlot.Count], ImmutableSortedDictionary<int, Migration>.Empty, 0);
 
-    private readonly SlotGroup?[] _slots;
+    private readonly SlotCopies?[] _slots;
 
     public ClusterMap(long version, string clusterId, ImmutableSortedDictionary<string, Member> members,
-        SlotGroup?[] slots, ImmutableSortedDictionary<int, Migration> migrations, long currentEpoch)
+        SlotCopies?[] slots, ImmutableSortedDictionary<int, Migration> migrations, long currentEpoch)
     {
         if (slots.Length != HashSlot.Count) throw new ArgumentException("a map has 16384 slots", nameof(slots));
         Version = version;
@@ -89,14 +89,14 @@ public sealed class ClusterMap
 
     public bool IsBootstrapped => ClusterId.Length > 0;
 
-    public SlotGroup? this[int slot] => _slots[slot];
+    public SlotCopies? this[int slot] => _slots[slot];
 
     public string? PrimaryOf(int slot) => _slots[slot]?.Primary;
 
     public Member? Find(string? id) => id is not null && Members.TryGetValue(id, out var m) ? m : null;
 
     /// <summary>A copy of the slot table (for building the next map).</summary>
-    public SlotGroup?[] CopySlots() => (SlotGroup?[])_slots.Clone();
+    public SlotCopies?[] CopySlots() => (SlotCopies?[])_slots.Clone();
 
     public int AssignedSlots
     {
@@ -136,10 +136,57 @@ public sealed class ClusterMap
         return counts;
     }
 
-    /// <summary>Consecutive ranges of slots with the same group, as CLUSTER SLOTS lists them.</summary>
-    public List<(int Start, int End, SlotGroup Group)> Ranges()
+    private string?[]? _homes;
+
+    /// <summary>
+    /// Where slot group <paramref name="group"/> lives once the hand-offs in flight land: the member most of
+    /// its slots belong to, counting a slot in a hand-off as its target's (unless a side of that hand-off is
+    /// not Up, or Leaving for the source, so the coordinator will abort it); null if no member owns any of
+    /// its slots. Groups move whole, so outside a hand-off every slot of a group has this owner.
+    /// </summary>
+    public string? GroupHome(int group)
     {
-        var ranges = new List<(int, int, SlotGroup)>();
+        var homes = Volatile.Read(ref _homes);
+        if (homes is null) Volatile.Write(ref _homes, homes = ComputeHomes());
+        return homes[group];
+    }
+
+    private string?[] ComputeHomes()
+    {
+        var homes = new string?[Slots.SlotGroup.Count];
+        var tally = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var g = 0; g < homes.Length; g++)
+        {
+            tally.Clear();
+            string? best = null;
+            var bestCount = 0;
+            var first = Slots.SlotGroup.FirstSlot(g);
+            for (var s = first; s < first + Slots.SlotGroup.Size; s++)
+            {
+                var owner = ProjectedOwner(s);
+                if (owner is null) continue;
+                var n = tally[owner] = tally.GetValueOrDefault(owner) + 1;
+                if (n > bestCount) (best, bestCount) = (owner, n);
+            }
+            homes[g] = best;
+        }
+        return homes;
+    }
+
+    /// <summary>The slot's owner once a hand-off that will complete has: its target; else its primary (if still a member).</summary>
+    public string? ProjectedOwner(int slot)
+    {
+        if (Migrations.TryGetValue(slot, out var mig)
+            && Find(mig.Source)?.State is MemberState.Up or MemberState.Leaving && Find(mig.Target)?.State == MemberState.Up)
+            return mig.Target;
+        var primary = _slots[slot]?.Primary;
+        return primary is not null && Members.ContainsKey(primary) ? primary : null;
+    }
+
+    /// <summary>Consecutive ranges of slots with the same group, as CLUSTER SLOTS lists them.</summary>
+    public List<(int Start, int End, SlotCopies Group)> Ranges()
+    {
+        var ranges = new List<(int, int, SlotCopies)>();
         var s = 0;
         while (s < _slots.Length)
         {

@@ -15,8 +15,8 @@ public static class ClusterMapStateMachine
         var members = map.Members;
         var migrations = map.Migrations;
         var epoch = map.CurrentEpoch;
-        SlotGroup?[]? slots = null;
-        SlotGroup?[] Slots() => slots ??= map.CopySlots();
+        SlotCopies?[]? slots = null;
+        SlotCopies?[] Slots() => slots ??= map.CopySlots();
 
         switch (cmd.Op)
         {
@@ -25,7 +25,7 @@ public static class ClusterMapStateMachine
                 members = members.SetItem(first.Id, first with { State = MemberState.Up });
                 epoch = 1;
                 var s = Slots();
-                for (var i = 0; i < s.Length; i++) s[i] = SlotGroup.Of(first.Id, epoch);
+                for (var i = 0; i < s.Length; i++) s[i] = SlotCopies.Of(first.Id, epoch);
                 return new ClusterMap(index, cmd.ClusterId, members, s, migrations, epoch);
             }
             case ClusterOp.AddMember when cmd.Member is { } m:
@@ -50,7 +50,7 @@ public static class ClusterMapStateMachine
                 foreach (var (slot, primary) in cmd.Slots)
                 {
                     if (!members.ContainsKey(primary) || migrations.ContainsKey(slot)) continue;
-                    s[slot] = SlotGroup.Of(primary, ++epoch);
+                    s[slot] = SlotCopies.Of(primary, ++epoch);
                 }
                 break;
             }
@@ -70,7 +70,7 @@ public static class ClusterMapStateMachine
                     // attempt must not complete a newer attempt whose target has not loaded the slot yet.
                     if (cmd.TimeMs != 0 && cmd.TimeMs != mig.StartedAtMs) continue;
                     migrations = migrations.Remove(slot);
-                    Slots()[slot] = SlotGroup.Of(mig.Target, ++epoch);
+                    Slots()[slot] = SlotCopies.Of(mig.Target, ++epoch);
                 }
                 break;
             case ClusterOp.AbortMigration:
@@ -154,15 +154,15 @@ public static class ClusterMapStateMachine
                 members[m.Id] = m;
                 ids[i] = m.Id;
             }
-            var slots = new SlotGroup?[Slots.HashSlot.Count];
-            var groups = new Dictionary<(string, long), SlotGroup>();
+            var slots = new SlotCopies?[Slots.HashSlot.Count];
+            var groups = new Dictionary<(string, long), SlotCopies>();
             for (var s = 0; s < slots.Length; s++)
             {
                 var who = r.Read7BitEncodedInt();
                 if (who == 0) continue;
                 var primary = who == -1 ? r.ReadString() : who > 0 && who <= n ? ids[who - 1] : throw new InvalidDataException("bad member index");
                 var e = r.Read7BitEncodedInt64();
-                if (!groups.TryGetValue((primary, e), out var g)) groups[(primary, e)] = g = SlotGroup.Of(primary, e);
+                if (!groups.TryGetValue((primary, e), out var g)) groups[(primary, e)] = g = SlotCopies.Of(primary, e);
                 slots[s] = g;
             }
             var migrations = ImmutableSortedDictionary.CreateBuilder<int, Migration>();

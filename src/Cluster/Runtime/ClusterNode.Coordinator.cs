@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using QuorumCache.Cluster.Map;
+using QuorumCache.Cluster.Slots;
 
 namespace QuorumCache.Cluster.Runtime;
 
@@ -123,14 +124,22 @@ public sealed partial class ClusterNode
             Commit(new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = assign });
             return;
         }
+        // Whole groups start together (the limit may be passed by part of one group); one change per
+        // (source, target) pair, not per slot.
         var room = _options.MaxConcurrentMigrations - map.Migrations.Count;
-        // One change per (source, target) pair, not per slot.
         var batches = new Dictionary<(string From, string To), List<(int, string)>>();
+        var group = -1;
+        var skipGroup = false;
         foreach (var move in plan)
         {
-            if (room <= 0) break;
-            if (move.From is null || map.Migrations.ContainsKey(move.Slot)) continue;
-            if (Throttled($"begin:{move.Slot}", now, 3000)) continue;
+            if (move.From is null) continue;
+            if (SlotGroup.Of(move.Slot) != group)
+            {
+                if (room <= 0) break;
+                group = SlotGroup.Of(move.Slot);
+                skipGroup = Throttled($"begin:{group}", now, 3000);
+            }
+            if (skipGroup) continue;
             if (!batches.TryGetValue((move.From, move.To), out var list)) batches[(move.From, move.To)] = list = [];
             list.Add((move.Slot, move.From));
             room--;

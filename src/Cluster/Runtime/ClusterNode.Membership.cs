@@ -57,6 +57,7 @@ public sealed partial class ClusterNode
         _proxy = system.ActorOf(ClusterSingletonProxy.Props("/user/coordinator", ClusterSingletonProxySettings.Create(system)), "coordinator-proxy");
         _system = system;
         _cluster = cluster;
+        StartGroupRegion(system, incarnation);
         foreach (var id in _blocked) ApplyBlock(id, true);
         // Seeds in id order; at process start the lowest id of the members lists itself first, so after a
         // whole-cluster restart it forms the cluster (after asking the others for seed-node-timeout) and the

@@ -191,6 +191,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
                     StartActorSystem(OtherMembers(), mayFormAlone: false);
                 }
                 UpdateView();
+                RequestGroups(now);
                 if (IsCoordinator)
                 {
                     if (_recovering) CheckRecovery(now);

@@ -7,10 +7,13 @@ namespace QuorumCache.Cluster.Runtime;
 public readonly record struct SlotMove(int Slot, string? From, string To);
 
 /// <summary>
-/// The balancing policy, a pure function of the map: every Up member ends within one slot of even,
-/// Leaving members end with none, and the plan moves as few slots as possible (only from members
-/// above their target to members below it). Failed members keep their slots (their data is there;
-/// replication brings them back). Slots already in a hand-off are left alone.
+/// The balancing policy, a pure function of the map, in whole slot groups (<see cref="SlotGroup"/>): every
+/// Up member ends within one group of even, Leaving members end with none, and the plan moves as few groups
+/// as possible (only from members above their target to members below it). Failed members keep their
+/// groups (their data is there; replication brings them back). Hand-offs in flight count as landed
+/// (<see cref="ClusterMap.GroupHome"/>) and their slots are left alone. A group whose slots have different
+/// owners (an old map) is made whole again by moving its stray slots to its home. The plan lists the
+/// slots of each group together, groups in ascending order.
 /// </summary>
 public static class Rebalancer
 {
@@ -19,69 +22,67 @@ public static class Rebalancer
         var moves = new List<SlotMove>();
         var up = map.Members.Values.Where(m => m.State == MemberState.Up).Select(m => m.Id).ToList(); // sorted by id
         if (up.Count == 0) return moves;
-        var counts = map.SlotCounts();
-        ProjectHandOffs(map, counts);
-        // Slots nobody owns (their owner was removed) are assigned without moving data.
-        var unowned = new List<int>();
-        for (var s = 0; s < HashSlot.Count; s++)
-            if (map[s] is null || !map.Members.ContainsKey(map[s]!.Primary)) unowned.Add(s);
 
-        // Targets: an even share, the remainder going to the members that hold the most now (fewest moves).
-        var owned = HashSlot.Count - map.Members.Values.Where(m => m.State == MemberState.Failed).Sum(m => counts[m.Id]);
+        var counts = map.Members.Keys.ToDictionary(id => id, _ => 0, StringComparer.Ordinal);
+        var homes = new string?[SlotGroup.Count];
+        for (var g = 0; g < homes.Length; g++)
+            if ((homes[g] = map.GroupHome(g)) is { } h) counts[h]++;
+
+        // Targets: an even share of the groups not held by Failed members, the remainder going to the
+        // members that hold the most now (fewest moves).
+        var owned = SlotGroup.Count - map.Members.Values.Where(m => m.State == MemberState.Failed).Sum(m => counts[m.Id]);
         var share = owned / up.Count;
         var extra = owned % up.Count;
-        var target = new Dictionary<string, int>();
-        foreach (var id in up.OrderByDescending(id => counts.GetValueOrDefault(id)).ThenBy(id => id, StringComparer.Ordinal))
+        var target = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var id in up.OrderByDescending(id => counts[id]).ThenBy(id => id, StringComparer.Ordinal))
             target[id] = share + (extra-- > 0 ? 1 : 0);
+        var deficit = up.Where(id => counts[id] < target[id]).ToList();
+        int Need(string id) => target[id] - counts[id];
+        string Receiver() => deficit.FirstOrDefault(id => Need(id) > 0) ?? up.OrderBy(id => counts[id]).First();
 
-        var deficit = up.Where(id => counts.GetValueOrDefault(id) < target[id]).ToList();
-        int Need(string id) => target[id] - counts.GetValueOrDefault(id);
-
-        foreach (var slot in unowned)
+        // Where each group should end: groups nobody holds go to the members below target; Leaving
+        // members give everything and Up members what is above target, highest groups first (so each
+        // receiver ends with contiguous ranges where possible); the rest stay home.
+        var dest = (string?[])homes.Clone();
+        for (var g = 0; g < dest.Length; g++)
         {
-            var to = deficit.FirstOrDefault(id => Need(id) > 0) ?? up.OrderBy(id => counts.GetValueOrDefault(id)).First();
-            moves.Add(new SlotMove(slot, null, to));
-            counts[to] = counts.GetValueOrDefault(to) + 1;
+            if (homes[g] is not null) continue;
+            var to = Receiver();
+            dest[g] = to;
+            counts[to]++;
         }
-
-        // Donors: Leaving members give everything; Up members give what is above target.
-        var donors = map.Members.Values
-            .Where(m => m.State == MemberState.Leaving || (m.State == MemberState.Up && counts[m.Id] > target[m.Id]))
-            .Select(m => m.Id).ToList();
-        foreach (var from in donors)
+        foreach (var from in map.Members.Values.Where(m => m.State is MemberState.Up or MemberState.Leaving).Select(m => m.Id))
         {
-            var give = map.Members[from].State == MemberState.Leaving ? counts[from] : counts[from] - target[from];
-            if (give <= 0) continue;
-            // Give the highest slots first so each receiver ends with contiguous ranges where possible.
-            var slots = map.SlotsOf(from);
-            for (var i = slots.Count - 1; i >= 0 && give > 0; i--)
+            var leaving = map.Members[from].State == MemberState.Leaving;
+            var give = leaving ? counts[from] : counts[from] - target[from];
+            for (var g = dest.Length - 1; g >= 0 && give > 0; g--)
             {
-                var slot = slots[i];
-                if (map.Migrations.ContainsKey(slot)) continue;
+                if (homes[g] != from) continue;
                 var to = deficit.FirstOrDefault(id => Need(id) > 0);
                 if (to is null) break;
-                moves.Add(new SlotMove(slot, from, to));
+                dest[g] = to;
                 counts[to]++;
                 counts[from]--;
                 give--;
             }
         }
-        return moves;
-    }
 
-    /// <summary>
-    /// Counts every hand-off in flight as done (its slot is its target's already). The coordinator re-plans
-    /// while hand-offs run; without this a donor's excess would be planned again with other slots and the
-    /// receivers would overshoot, then give slots back. Hand-offs the coordinator will abort (a side not
-    /// Up, or a leaving target) are not counted.
-    /// </summary>
-    private static void ProjectHandOffs(ClusterMap map, Dictionary<string, int> counts)
-    {
-        foreach (var mig in map.Migrations.Values)
+        for (var g = 0; g < dest.Length; g++)
         {
-            if (map.Find(mig.Source)?.State is not (MemberState.Up or MemberState.Leaving) || map.Find(mig.Target)?.State != MemberState.Up) continue;
-            counts[mig.Source]--;
-            counts[mig.Target]++;
+            var to = dest[g]!;
+            var failedHome = map.Find(to)?.State == MemberState.Failed;
+            foreach (var slot in SlotGroup.Slots(g))
+            {
+                if (map.Migrations.ContainsKey(slot)) continue;
+                var owner = map.PrimaryOf(slot);
+                if (owner is not null && !map.Members.ContainsKey(owner)) owner = null;
+                if (owner == to) continue;
+                if (owner is null)
+                    moves.Add(new SlotMove(slot, null, failedHome ? Receiver() : to)); // a Failed member receives nothing
+                else if (!failedHome && map.Members[owner].State != MemberState.Failed)
+                    moves.Add(new SlotMove(slot, owner, to));
+            }
         }
+        return moves;
     }
 }

@@ -268,6 +268,8 @@ public static partial class ClusterCommands
         F("cluster_is_coordinator", node.IsCoordinator ? 1 : 0);
         F("cluster_akka_members", node.ReachableMembers);
         F("cluster_can_serve", node.CanServe ? 1 : 0);
+        F("cluster_slot_groups_owned", Enumerable.Range(0, QuorumCache.Cluster.Slots.SlotGroup.Count).Count(g => map.GroupHome(g) == node.MyId));
+        F("cluster_slot_groups_hosted", node.GroupsHosted);
         F("cluster_migrations_in_progress", map.Migrations.Count);
         F("cluster_rebalance_pending_moves", QuorumCache.Cluster.Runtime.Rebalancer.Plan(map).Count);
         F("cluster_handoffs_outgoing", svc.HandOff.Protocol.OutgoingCount);

@@ -7,7 +7,8 @@ namespace QuorumCache.Node.Clustering;
 /// <summary>
 /// Routes by the committed cluster map: slots this node owns run here (unless this node cannot prove
 /// it still owns them: then CLUSTERDOWN), slots owned elsewhere answer MOVED, unassigned slots
-/// "Hash slot not served", and a slot paused for a hand-off holds the command.
+/// "Hash slot not served", and a slot paused for a hand-off, or whose slot group's actor is not on this
+/// node yet, holds the command.
 /// </summary>
 public sealed class ClusterRouter : ISlotRouter
 {
@@ -38,7 +39,10 @@ public sealed class ClusterRouter : ISlotRouter
         if (group.Primary == node.MyId)
         {
             if (Volatile.Read(ref _paused[slot]) is not null) return new RouteDecision(RouteKind.Hold);
-            return node.CanServe ? RouteDecision.Local : new RouteDecision(RouteKind.ClusterDown);
+            if (!node.CanServe) return new RouteDecision(RouteKind.ClusterDown);
+            // The slot's group actor has not arrived here yet (the group just moved here, or Sharding is
+            // placing it): wait for it.
+            return node.IsGroupHosted(SlotGroup.Of(slot)) ? RouteDecision.Local : new RouteDecision(RouteKind.Hold);
         }
         // This node already holds every write of the slot and the hand-over is being committed:
         // wait for the map instead of sending the client back to the source.
@@ -47,8 +51,16 @@ public sealed class ClusterRouter : ISlotRouter
         return owner is null ? new RouteDecision(RouteKind.Unserved) : new RouteDecision(RouteKind.Moved, owner.Endpoint);
     }
 
-    public Task WhenSlotChanges(int slot) =>
-        Volatile.Read(ref _paused[slot])?.Task ?? (HandOff?.IsSealedIncoming(slot) == true ? Volatile.Read(ref _mapChanged).Task : Task.CompletedTask);
+    public Task WhenSlotChanges(int slot)
+    {
+        if (Volatile.Read(ref _paused[slot]) is { } paused) return paused.Task;
+        if (HandOff?.IsSealedIncoming(slot) == true) return Volatile.Read(ref _mapChanged).Task;
+        // Waiting for the group actor (the task is taken before the check, so a change in between is not
+        // missed); the map may also move the slot away meanwhile.
+        var hosting = node.WhenHostingChanges;
+        if (!node.IsGroupHosted(SlotGroup.Of(slot))) return Task.WhenAny(hosting, Volatile.Read(ref _mapChanged).Task);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Stops serving a slot (its commands are held); called under the slot's lock.</summary>
     public void Pause(int slot) =>

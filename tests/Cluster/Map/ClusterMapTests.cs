@@ -19,7 +19,7 @@ public class ClusterMapTests
         Assert.Empty(map.SlotCounts());
         Assert.Equal(0, map.AssignedSlots);
         Assert.Null(map.Find(null));
-        Assert.Throws<ArgumentException>(() => new ClusterMap(0, "", map.Members, new SlotGroup?[10], map.Migrations, 0));
+        Assert.Throws<ArgumentException>(() => new ClusterMap(0, "", map.Members, new SlotCopies?[10], map.Migrations, 0));
     }
 
     [Fact]

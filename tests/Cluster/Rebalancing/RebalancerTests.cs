@@ -29,9 +29,12 @@ public class RebalancerTests
             }
         }
         var unowned = Unowned(map);
-        var minimum = MinimumMoves(map);
+        var minimum = MinimumGroupMoves(map);
+        var moved = GroupsMoved(map, plan);
         Assert.True(plan.Count(p => p.From is null) == unowned, $"{context}: {plan.Count(p => p.From is null)} assignments for {unowned} unowned slots");
-        Assert.True(plan.Count(p => p.From is not null) == minimum, $"{context}: {plan.Count(p => p.From is not null)} moves, the minimum is {minimum}");
+        Assert.True(moved == minimum, $"{context}: {moved} groups moved, the minimum is {minimum}");
+        foreach (var g in plan.GroupBy(m => SlotGroup.Of(m.Slot)))
+            Assert.True(g.Select(m => m.To).Distinct().Count() == 1, $"{context}: group {g.Key} is split between receivers");
         var failedBefore = map.Members.Values.Where(m => m.State == MemberState.Failed).ToDictionary(m => m.Id, m => map.SlotsOf(m.Id));
         var after = ApplyPlan(kit, plan);
         AssertBalanced(after, context);
@@ -50,9 +53,10 @@ public class RebalancerTests
         {
             kit.Add(ids[n - 1]);
             var plan = PlanApplyCheck(kit, $"join {n}");
-            // Everything moves to the newcomer, about 1/n of the slots.
+            // Everything moves to the newcomer, about 1/n of the groups, each whole.
             Assert.All(plan, m => Assert.Equal(ids[n - 1], m.To));
-            Assert.InRange(plan.Count, HashSlot.Count / n, HashSlot.Count / n + 1);
+            Assert.Equal(0, plan.Count % SlotGroup.Size);
+            Assert.InRange(plan.Count / SlotGroup.Size, SlotGroup.Count / n, SlotGroup.Count / n + 1);
         }
     }
 
@@ -135,9 +139,9 @@ public class RebalancerTests
     }
 
     /// <summary>
-    /// The coordinator re-plans every 100 ms while hand-offs are in flight. The plan must count a slot in a
-    /// hand-off as its target's already, else it moves other slots for the same excess and overshoots (and
-    /// then moves slots back).
+    /// The coordinator re-plans every 100 ms while hand-offs are in flight. The plan must count a group in a
+    /// hand-off as its target's already, else it moves other groups for the same excess and overshoots (and
+    /// then moves groups back).
     /// </summary>
     [Fact]
     public void Replanning_with_hand_offs_in_flight_does_not_overshoot()
@@ -151,10 +155,10 @@ public class RebalancerTests
         kit.Begin(first.Take(128).Select(m => m.Slot), a, b); // the first batch is in flight
         var second = Rebalancer.Plan(kit.Map);
         Assert.Equal(first.Count - 128, second.Count);
-        Assert.Equal(MinimumMoves(kit.Map, countInFlight: true), second.Count);
+        Assert.Equal(MinimumGroupMoves(kit.Map), GroupsMoved(kit.Map, second));
         kit.Add(c); // and a join while they are still in flight
         var third = Rebalancer.Plan(kit.Map);
-        Assert.Equal(MinimumMoves(kit.Map, countInFlight: true), third.Count(m => m.From is not null));
+        Assert.Equal(MinimumGroupMoves(kit.Map), GroupsMoved(kit.Map, third));
         foreach (var group in third.GroupBy(m => (m.From!, m.To)))
             kit.Begin(group.Select(m => m.Slot), group.Key.Item1, group.Key.To);
         CompleteInFlight(kit);
