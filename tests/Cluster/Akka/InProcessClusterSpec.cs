@@ -16,8 +16,9 @@ namespace QuorumCache.Tests.Cluster.Akka;
 /// <summary>
 /// Three whole nodes in this process, each with its own ActorSystem, form one Akka cluster over
 /// loopback: a member joins through another's client port, every node converges on the coordinator's
-/// map, a node that does not own a key answers MOVED to the one that does, and a member that dies
-/// without leaving is downed and marked failed in everyone's map.
+/// map, Sharding places each slot group's actor where the map puts the group, a node that does not own
+/// a key answers MOVED to the one that does, and a member that dies without leaving is downed and
+/// marked failed in everyone's map.
 /// </summary>
 public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
@@ -67,6 +68,23 @@ public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, 
             // The rebalancer has started giving the newcomers slots.
             Assert.NotEmpty(a.Cluster.Map.SlotsOf(c.Cluster.MyId));
         }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+
+        // Once the rebalance is over, each node hosts the actors of exactly the slot groups the map gives
+        // it (Sharding followed every move), and each holds 85 or 86 of the 256 groups.
+        await AwaitAssertAsync(() =>
+        {
+            var map = a.Cluster.Map;
+            Assert.Empty(map.Migrations);
+            Assert.Empty(Rebalancer.Plan(map));
+            foreach (var n in all)
+            {
+                Assert.Equal(map.Version, n.Cluster.Map.Version);
+                for (var g = 0; g < SlotGroup.Count; g++)
+                    Assert.True(n.Cluster.IsGroupHosted(g) == (map.GroupHome(g) == n.Cluster.MyId),
+                        $"group {g}: home {map.GroupHome(g)?[..6]}, hosted on {n.Cluster.MyId[..6]}: {n.Cluster.IsGroupHosted(g)}");
+                Assert.InRange(n.Cluster.GroupsHosted, 85, 86);
+            }
+        }, TimeSpan.FromSeconds(45), TimeSpan.FromMilliseconds(200));
 
         // A key of a slot that b owns (and is not moving): a answers MOVED to b's client port.
         await AwaitAssertAsync(async () =>

@@ -116,6 +116,27 @@ public class RebalancerTests
     }
 
     [Fact]
+    public void A_group_split_between_owners_is_made_whole_at_its_home()
+    {
+        var a = MapKit.Id(1);
+        var b = MapKit.Id(2);
+        var kit = MapKit.Bootstrapped(a);
+        kit.Add(b);
+        PlanApplyCheck(kit, "two");
+        // An old map (from before groups) split group 3: 40 slots stay with its owner, 24 went to the other.
+        var owner = kit.Map.PrimaryOf(SlotGroup.FirstSlot(3))!;
+        var other = owner == a ? b : a;
+        var strays = SlotGroup.Slots(3).Skip(40).ToList();
+        kit.Move(strays, owner, other);
+        Assert.Equal(owner, kit.Map.GroupHome(3));
+        var plan = Rebalancer.Plan(kit.Map);
+        Assert.Equal(strays, plan.Select(m => m.Slot).Order().ToList());
+        Assert.All(plan, m => Assert.Equal((other, owner), (m.From, m.To)));
+        ApplyPlan(kit, plan);
+        AssertBalanced(kit.Map, "healed");
+    }
+
+    [Fact]
     public void No_up_members_means_no_plan()
     {
         var kit = MapKit.Bootstrapped(MapKit.Id(1));
