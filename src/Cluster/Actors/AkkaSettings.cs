@@ -35,17 +35,28 @@ public static class AkkaSettings
         static string D(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
         var fd = o.FailureDetector;
         var adapters = o.EnableFaultInjection ? "applied-adapters = [trttl]" : "";
-        var hocon = $$"""
+        // What makes this node itself: never overridden.
+        var identity = $$"""
             akka {
-              loglevel = WARNING
-              stdout-loglevel = WARNING
-              log-dead-letters = off
-              log-dead-letters-during-shutdown = off
               actor {
                 provider = cluster
                 serializers.quorumcache = "QuorumCache.Cluster.Actors.ClusterMessageSerializer, QuorumCache.Cluster"
                 serialization-bindings { "QuorumCache.Cluster.Actors.IClusterMessage, QuorumCache.Cluster" = quorumcache }
               }
+              remote.dot-netty.tcp {
+                hostname = "{{o.Host}}"
+                port = {{busPort}}
+                {{adapters}}
+              }
+              cluster.roles = ["{{Role(nodeId, o.Port, dataPort)}}"]
+            }
+            """;
+        var tuning = $$"""
+            akka {
+              loglevel = WARNING
+              stdout-loglevel = WARNING
+              log-dead-letters = off
+              log-dead-letters-during-shutdown = off
               remote {
                 log-remote-lifecycle-events = off
                 # A LAN cluster: give up on a silent peer in seconds, not Akka's default 15 s, and retry
@@ -54,14 +65,10 @@ public static class AkkaSettings
                 retry-gate-closed-for = 1s
                 dot-netty.tcp {
                   connection-timeout = 2s
-                  hostname = "{{o.Host}}"
-                  port = {{busPort}}
                   maximum-frame-size = 8MB
-                  {{adapters}}
                 }
               }
               cluster {
-                roles = ["{{Role(nodeId, o.Port, dataPort)}}"]
                 log-info = off
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
@@ -121,6 +128,9 @@ public static class AkkaSettings
               }
             }
             """;
-        return ConfigurationFactory.ParseString(hocon);
+        // The configuration's akka { } section overrides the tuning (not the identity).
+        var config = ConfigurationFactory.ParseString(identity);
+        if (!string.IsNullOrWhiteSpace(o.AkkaOverrides)) config = config.WithFallback(ConfigurationFactory.ParseString(o.AkkaOverrides));
+        return config.WithFallback(ConfigurationFactory.ParseString(tuning));
     }
 }

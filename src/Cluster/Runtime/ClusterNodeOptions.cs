@@ -33,6 +33,12 @@ public sealed record ClusterNodeOptions
     public long MaxQueuedPerPeer { get; init; } = 64L * 1024 * 1024;
     public TimeSpan ReconnectMin { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan ReconnectMax { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Akka.NET settings from the configuration's <c>akka { }</c> section (HOCON text): they override the
+    /// ones the node derives from its own settings, except the node's identity (remoting address, roles,
+    /// actor provider, serializers).
+    /// </summary>
+    public string AkkaOverrides { get; init; } = "";
     /// <summary>TEST ONLY: lets the node cut its links on request (Akka's throttler adapter; off in production).</summary>
     public bool EnableFaultInjection { get; init; }
 }

@@ -106,6 +106,7 @@ public sealed partial class ClusterService : IAsyncDisposable
             ReconnectMin = c?.GetDuration("quorumcache.bus.reconnect-min") ?? TimeSpan.FromMilliseconds(100),
             ReconnectMax = c?.GetDuration("quorumcache.bus.reconnect-max") ?? TimeSpan.FromSeconds(2),
             EnableFaultInjection = o.EnableFaultInjection,
+            AkkaOverrides = c?.AkkaHocon() ?? "",
         };
         var node = new ClusterNode(options, _loggers, _server.Clock);
         Router = new ClusterRouter(node);

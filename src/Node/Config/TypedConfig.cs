@@ -106,6 +106,38 @@ public sealed class TypedConfig
         return result;
     }
 
+    /// <summary>
+    /// The <c>akka { }</c> section (Akka.NET's own settings) as HOCON text for the actor system, every value
+    /// quoted as a string (Akka reads durations, numbers and switches from strings) and a section whose
+    /// children are all numbered written as an array. Empty when the section has no settings.
+    /// </summary>
+    public string AkkaHocon()
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var child in Root.GetSection("akka").GetChildren()) WriteHocon(sb, child, "akka");
+        return sb.ToString();
+    }
+
+    private static void WriteHocon(System.Text.StringBuilder sb, IConfigurationSection section, string path)
+    {
+        var name = path + "." + Quote(section.Key);
+        var children = section.GetChildren().ToList();
+        if (children.Count == 0)
+        {
+            if (section.Value is { } v) sb.Append(name).Append(" = ").Append(Quote(v)).Append('\n');
+            return;
+        }
+        if (children.All(c => c.Value is not null && int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            var items = children.OrderBy(c => int.Parse(c.Key, CultureInfo.InvariantCulture)).Select(c => Quote(c.Value!));
+            sb.Append(name).Append(" = [").Append(string.Join(", ", items)).Append("]\n");
+            return;
+        }
+        foreach (var child in children) WriteHocon(sb, child, name);
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
+
     private static ConfigOrigin OriginOf(IConfigurationProvider provider, string key) =>
         provider is IConfigOriginProvider tracked && tracked.TryGetOrigin(key, out var origin)
             ? origin
