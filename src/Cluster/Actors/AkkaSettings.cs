@@ -101,7 +101,7 @@ public static class AkkaSettings
                   waiting-for-state-timeout = 2s
                   updating-state-timeout = 2s
                   # A group actor waits for its data hand-off (bounded by the hand-off phase timeout).
-                  handoff-timeout = {{D(o.MigrationPhaseTimeout + TimeSpan.FromSeconds(10))}}
+                  handoff-timeout = {{D(o.HandOffTimeout + TimeSpan.FromSeconds(10))}}
                   shard-start-timeout = 2s
                   # Plain majorities for the coordinator's state: with Akka's defaults (all of up to
                   # 5 nodes) one unreachable member stalls every allocation until it is removed.

@@ -82,7 +82,7 @@ public sealed partial class ClusterNode
         {
             var src = map.Find(mig.Source);
             var dst = map.Find(mig.Target);
-            var stuck = now - LocalStart(mig, now) > _options.MigrationPhaseTimeout.TotalMilliseconds;
+            var stuck = now - LocalStart(mig, now) > _options.HandOffTimeout.TotalMilliseconds;
             if (src?.State != MemberState.Up && src?.State != MemberState.Leaving || dst?.State != MemberState.Up || stuck)
             {
                 if (ProposeOnce($"abort:{mig.Slot}", now, new ClusterCommand
@@ -126,7 +126,7 @@ public sealed partial class ClusterNode
         }
         // Whole groups start together (the limit may be passed by part of one group); one change per
         // (source, target) pair, not per slot.
-        var room = _options.MaxConcurrentMigrations - map.Migrations.Count;
+        var room = _options.MaxConcurrentHandOffs - map.Migrations.Count;
         var batches = new Dictionary<(string From, string To), List<(int, string)>>();
         var group = -1;
         var skipGroup = false;

@@ -27,8 +27,8 @@ public sealed record ClusterNodeOptions
     public string DowningStrategy { get; init; } = "keep-majority";
     /// <summary>How long the membership must be stable before the Split Brain Resolver downs the unreachable side.</summary>
     public TimeSpan DowningStableAfter { get; init; } = TimeSpan.FromMilliseconds(300);
-    public int MaxConcurrentMigrations { get; init; } = 128;
-    public TimeSpan MigrationPhaseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int MaxConcurrentHandOffs { get; init; } = 128;
+    public TimeSpan HandOffTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public long MaxFrame { get; init; } = 64L * 1024 * 1024;
     public long MaxQueuedPerPeer { get; init; } = 64L * 1024 * 1024;
     public TimeSpan ReconnectMin { get; init; } = TimeSpan.FromMilliseconds(100);

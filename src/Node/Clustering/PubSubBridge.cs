@@ -105,6 +105,6 @@ public sealed partial class PubSubBridge : IPubSubForwarder
     [LoggerMessage(Level = LogLevel.Warning, Message = "pub/sub frame from {From} ({Length} bytes) is malformed; dropped")]
     private static partial void LogBadFrame(ILogger logger, string from, int length);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "a PUBLISH of {Length} bytes exceeds the bus frame limit ({Max} bytes, quorumcache.bus.max-frame): delivered on this node only (further ones are counted, not logged)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "a PUBLISH of {Length} bytes exceeds the data-link frame limit ({Max} bytes, quorumcache.data-links.max-frame): delivered on this node only (further ones are counted, not logged)")]
     private static partial void LogTooLarge(ILogger logger, long length, long max);
 }

@@ -11,7 +11,7 @@ internal sealed record SimOptions
     public int MaxJoins { get; init; } = 4;
     public int MaxLeaves { get; init; } = 2;
     public int InitialNodes { get; init; } = 1;
-    /// <summary>Hand-offs in flight at once (ClusterNodeOptions.MaxConcurrentMigrations; larger here to keep runs short).</summary>
+    /// <summary>Hand-offs in flight at once (ClusterNodeOptions.MaxConcurrentHandOffs; larger here to keep runs short).</summary>
     public int MaxConcurrent { get; init; } = 2048;
     public long PhaseTimeoutMs { get; init; } = 10_000;
     /// <summary>Weight of random aborts (a hand-off timing out at whatever phase it is in).</summary>
