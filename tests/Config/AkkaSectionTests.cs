@@ -66,3 +66,23 @@ public sealed class AkkaSectionTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(100), plain.GetTimeSpan("akka.cluster.sharding.rebalance-interval"));
     }
 }
+
+/// <summary>Renamed settings point to their new names.</summary>
+public sealed class RenamedSettingTests : IDisposable
+{
+    private readonly TempConfigDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("quorumcache.cluster.max-concurrent-migrations = 64", "quorumcache.cluster.max-concurrent-hand-offs")]
+    [InlineData("quorumcache.cluster.migration-phase-timeout = 5s", "quorumcache.cluster.hand-off-timeout")]
+    [InlineData("quorumcache.bus.max-frame = 1MB", "quorumcache.data-links.max-frame")]
+    public void An_old_name_is_refused_with_the_new_one(string line, string now)
+    {
+        var defaults = Path.Combine(AppContext.BaseDirectory, "node.conf");
+        var ex = Assert.Throws<ConfigException>(() =>
+            NodeConfigLoader.Load(defaults, NodeCommandLine.Parse(["--config", _dir.Write("old.conf", line)]), new Dictionary<string, string>()));
+        Assert.EndsWith($"(did you mean '{now}'?)", ex.Message);
+    }
+}

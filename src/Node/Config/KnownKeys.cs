@@ -126,9 +126,24 @@ public sealed class KnownKeys
             return;
         }
         string dotted = ConfigKeys.ToDotted(key);
-        string? hint = Suggest(key);
+        string? hint = Renamed(dotted) ?? Suggest(key);
         string suffix = hint is null ? "" : $" (did you mean '{ConfigKeys.ToDotted(hint)}'?)";
         throw ConfigException.AtOrigin(origin, $"unknown setting '{dotted}'{suffix}", dotted);
+    }
+
+    /// <summary>Settings that were renamed (old dotted prefix, new), so an old file gets the new name.</summary>
+    private static readonly (string Old, string New)[] Renames =
+    [
+        ("quorumcache.cluster.max-concurrent-migrations", "quorumcache.cluster.max-concurrent-hand-offs"),
+        ("quorumcache.cluster.migration-phase-timeout", "quorumcache.cluster.hand-off-timeout"),
+        ("quorumcache.bus.", "quorumcache.data-links."),
+    ];
+
+    private static string? Renamed(string dotted)
+    {
+        foreach (var (old, now) in Renames)
+            if (dotted.StartsWith(old, StringComparison.OrdinalIgnoreCase)) return now + dotted[old.Length..];
+        return null;
     }
 
     /// <summary>
