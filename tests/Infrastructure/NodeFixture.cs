@@ -34,7 +34,7 @@ public sealed class NodeFixture : IAsyncLifetime
         // slot group's actor runs here, so tests see a settled node rather than the bootstrapping one.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Server.Router.Route(0, isWrite: true, null!).Kind != RouteKind.Local
-               || Server.Get<QuorumCache.Node.Clustering.ClusterService>()?.Node is not { Map.IsBootstrapped: true } node
+               || Server.Cluster?.Node is not { Map.IsBootstrapped: true } node
                || node.GroupsHosted != QuorumCache.Cluster.Slots.SlotGroup.Count)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the node did not start serving its slots");

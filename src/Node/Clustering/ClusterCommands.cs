@@ -29,7 +29,7 @@ public static partial class ClusterCommands
             else ctx.Reply.WriteInteger(HashSlot.Of(a[2]));
             return;
         }
-        var svc = ctx.Server.Get<ClusterService>();
+        var svc = ctx.Server.Cluster;
         if (svc?.Node is null)
         {
             ctx.Reply.WriteError("ERR This instance has cluster support disabled");

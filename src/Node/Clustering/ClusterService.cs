@@ -112,8 +112,8 @@ public sealed partial class ClusterService : IAsyncDisposable
         Router = new ClusterRouter(node);
         HandOff = new SlotHandOff(_server, node, Router, _loggers.CreateLogger<SlotHandOff>());
         Router.HandOff = HandOff.Protocol;
-        if (_server.Get<PubSubHub>() is { } hub)
         {
+            var hub = _server.PubSub;
             _pubSub?.Detach();
             _pubSub = new PubSubBridge(node, hub, (int)Math.Min(options.MaxFrame, int.MaxValue), _loggers.CreateLogger<PubSubBridge>());
             hub.Forwarder = _pubSub;
@@ -130,7 +130,7 @@ public sealed partial class ClusterService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_server.Get<PubSubHub>() is { } hub && ReferenceEquals(hub.Forwarder, _pubSub)) hub.Forwarder = null;
+        if (ReferenceEquals(_server.PubSub.Forwarder, _pubSub)) _server.PubSub.Forwarder = null;
         _pubSub?.Detach();
         if (Node is not null) await Node.DisposeAsync();
     }

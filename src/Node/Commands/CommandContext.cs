@@ -224,7 +224,7 @@ public sealed partial class CommandContext
             return true;
         }
         if (InExec || Replaying) return false;
-        Server.Get<Server.Blocking.BlockingHub>()!.Register(this, firstKey, keyCount, timeoutMs, onTimeout);
+        Server.Blocking.Register(this, firstKey, keyCount, timeoutMs, onTimeout);
         return true;
     }
 

@@ -180,7 +180,7 @@ public static partial class ConnectionCommands
     {
         var s = ctx.Session;
         TransactionCommands.Reset(s);
-        s.Server.ResetClient?.Invoke(s);
+        s.Server.ResetClient(s);
         s.Name = null;
         s.ReadOnlyMode = false;
         s.Asking = false;

@@ -284,12 +284,11 @@ public sealed class Dispatcher
     private static void Monitor(CommandContext ctx, CommandDef def, CommandBuffer args)
     {
         var dispatcher = ctx.Server.Dispatcher;
-        var hub = dispatcher._hub ??= ctx.Server.Get<Messaging.PubSubHub>();
-        if (hub is not { HasMonitors: true }) return;
+        var hub = ctx.Server.PubSub;
+        if (!hub.HasMonitors) return;
         hub.FeedMonitors(ctx.Session, args, redact: (def.Flags & CommandFlags.RedactArgs) != 0);
     }
 
-    private Messaging.PubSubHub? _hub;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LogSlow(CommandContext ctx, CommandDef def, CommandBuffer args, long micros)
@@ -304,7 +303,7 @@ public sealed class Dispatcher
         if (ctx.EffectCount > 0) _server.Effects!.Commit(slot, ctx.EffectBytes.Span, ctx.EffectCount);
         if (ctx.ReadyKeys is { Count: > 0 } ready)
         {
-            _server.ReadyKeys?.OnKeysReady(ctx, ready);
+            _server.Blocking.OnKeysReady(ctx, ready);
             ready.Clear();
         }
     }

@@ -124,10 +124,9 @@ public static class InfoBuilder
                 F("expire_cycle_count", Interlocked.Read(ref s.Stats.ExpiredCycles));
                 F("evicted_keys", 0);
                 F("evicted_clients", Interlocked.Read(ref s.Stats.EvictedClients));
-                var hub = s.Get<Messaging.PubSubHub>();
-                F("pubsub_channels", hub?.ChannelCount ?? 0);
-                F("pubsub_patterns", hub?.PatternCount ?? 0);
-                F("pubsubshard_channels", hub?.ShardChannelCount ?? 0);
+                F("pubsub_channels", s.PubSub.ChannelCount);
+                F("pubsub_patterns", s.PubSub.PatternCount);
+                F("pubsubshard_channels", s.PubSub.ShardChannelCount);
                 F("total_error_replies", s.ErrorStats.Total);
                 F("total_protocol_errors", Interlocked.Read(ref s.Stats.ProtocolErrors));
                 F("command_faults", Interlocked.Read(ref s.Stats.CommandFaults));

@@ -50,7 +50,7 @@ public static partial class ServerCommands
         }
         // Like Redis, a successful SHUTDOWN sends no reply: the connection closes when the process exits.
         ctx.Session.CloseRequested = true;
-        ctx.Server.RequestShutdown?.Invoke();
+        ctx.Server.RequestShutdown();
     }
 
     private static void Memory(CommandContext ctx)

@@ -9,12 +9,11 @@ public static class NodeBootstrap
 {
     public static NodeServer CreateServer(NodeOptions options, IServiceProvider sp)
     {
-        var server = new NodeServer(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeServer>>())
+        var lifetime = sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        return new NodeServer(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), lifetime.StopApplication)
         {
             // The client port opens before the cluster part starts: serve no slot until it has.
             Router = StartingRouter.Instance,
         };
-        ServerServices.Install(server, sp.GetRequiredService<ILoggerFactory>());
-        return server;
     }
 }

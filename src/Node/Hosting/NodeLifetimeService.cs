@@ -24,7 +24,6 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        server.RequestShutdown = lifetime.StopApplication;
         _expiry = new ActiveExpiryCycle(server);
         _expiry.Start();
         _metrics = server.Metrics.RunAsync(server, _stopMetrics.Token);
@@ -39,7 +38,7 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
             var address = http.Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var port = new Uri(address).Port;
             _cluster = new ClusterService(server, loggers);
-            server.Set(_cluster);
+            server.AttachCluster(_cluster);
             await _cluster.StartAsync(port, lifetime.ApplicationStopping);
             LogStarted(logger, server.Options.Bind, port, Environment.ProcessId);
         }

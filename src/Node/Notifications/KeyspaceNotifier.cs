@@ -19,7 +19,7 @@ public static class KeyspaceNotifier
 
     public static void Publish(NodeServer server, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key)
     {
-        if (server.Get<PubSubHub>() is not { } hub) return;
+        var hub = server.PubSub;
         var flags = server.NotifyFlags;
         if ((flags & KeyspaceEvents.Keyspace) != 0)
             hub.Publish(Channel(KeyspacePrefix, key), eventName);

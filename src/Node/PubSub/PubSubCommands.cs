@@ -33,7 +33,7 @@ public static partial class PubSubCommands
         });
     }
 
-    private static PubSubHub Hub(CommandContext ctx) => ctx.Server.Get<PubSubHub>()!;
+    private static PubSubHub Hub(CommandContext ctx) => ctx.Server.PubSub;
 
     private static ReadOnlySpan<byte> KindWord(SubscriptionKind kind, bool subscribe) => kind switch
     {
@@ -104,12 +104,7 @@ public static partial class PubSubCommands
     /// <summary>MONITOR: this connection receives a line for every command the node runs, until RESET or close.</summary>
     private static void Monitor(CommandContext ctx)
     {
-        if (ctx.Server.Get<PubSubHub>() is not { } hub)
-        {
-            ctx.Reply.WriteError("ERR MONITOR is not available on this node");
-            return;
-        }
-        hub.AddMonitor(ctx.Session);
+        ctx.Server.PubSub.AddMonitor(ctx.Session);
         ctx.Reply.WriteOk();
     }
 }

@@ -92,7 +92,7 @@ public sealed partial class PubSubHub
     }
 
     /// <summary>RESET: leave every channel, pattern and shard channel; queued messages are written first.</summary>
-    private void OnReset(ClientSession s)
+    internal void OnReset(ClientSession s)
     {
         Subscriber? sub;
         _lock.EnterWriteLock();
@@ -112,7 +112,7 @@ public sealed partial class PubSubHub
     }
 
     /// <summary>The client disconnected: forget it and drop whatever was queued for it.</summary>
-    private void OnClosed(ClientSession s)
+    internal void OnClosed(ClientSession s)
     {
         Subscriber? sub;
         _lock.EnterWriteLock();

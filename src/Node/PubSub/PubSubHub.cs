@@ -43,14 +43,6 @@ public sealed partial class PubSubHub
         Limits = OutputLimits.From(server.Options);
     }
 
-    public static void Install(NodeServer server, ILoggerFactory loggers)
-    {
-        var hub = new PubSubHub(server, loggers.CreateLogger<PubSubHub>());
-        server.Set(hub);
-        server.ResetClient += hub.OnReset;
-        server.OnClientClosed += hub.OnClosed;
-    }
-
     /// <summary>Set by the cluster once nodes talk to each other; null on a lone node.</summary>
     public IPubSubForwarder? Forwarder { get; set; }
 

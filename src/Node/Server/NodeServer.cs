@@ -12,9 +12,12 @@ public sealed partial class NodeServer
 {
     private readonly ILogger _log;
 
-    public NodeServer(NodeOptions options, TimeProvider? clock = null, ILogger<NodeServer>? log = null)
+    /// <param name="requestShutdown">What SHUTDOWN calls (the host stops the application); null: nothing.</param>
+    public NodeServer(NodeOptions options, TimeProvider? clock = null, ILoggerFactory? loggers = null, Action? requestShutdown = null)
     {
-        _log = (ILogger?)log ?? NullLogger.Instance;
+        loggers ??= NullLoggerFactory.Instance;
+        _log = loggers.CreateLogger<NodeServer>();
+        _requestShutdown = requestShutdown;
         Options = options;
         Clock = clock ?? TimeProvider.System;
         StartTime = Clock.GetUtcNow();
@@ -26,7 +29,25 @@ public sealed partial class NodeServer
         SetNotifyFlags(options.NotifyKeyspaceEvents);
         Encoding = options.EncodingLimits();
         RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+        Blocking = new Blocking.BlockingHub(this);
+        PubSub = new Messaging.PubSubHub(this, loggers.CreateLogger<Messaging.PubSubHub>());
     }
+
+    private readonly Action? _requestShutdown;
+
+    /// <summary>Channels, patterns, shard channels and monitors of this node's clients.</summary>
+    public Messaging.PubSubHub PubSub { get; }
+
+    /// <summary>Clients blocked on keys (BLPOP and the like).</summary>
+    public Blocking.BlockingHub Blocking { get; }
+
+    /// <summary>
+    /// The node's cluster part, attached by the host once the client port is bound (null before, and in
+    /// tests that run a server without one). CLUSTER commands and INFO read it.
+    /// </summary>
+    public Clustering.ClusterService? Cluster { get; private set; }
+
+    public void AttachCluster(Clustering.ClusterService cluster) => Cluster = cluster;
 
     public NodeOptions Options { get; }
 
@@ -60,8 +81,8 @@ public sealed partial class NodeServer
     /// <summary>The same limits with Redis's caps for a client that has not authenticated yet.</summary>
     public RespLimits UnauthenticatedLimits { get; private set; }
     public ISlotRouter Router { get; set; } = LocalRouter.Instance;
+    /// <summary>Where writes' effects go (the hand-off of the slots moving away); null: nowhere.</summary>
     public IEffectSink? Effects { get; set; }
-    public IReadyKeysHandler? ReadyKeys { get; set; }
     public DateTimeOffset LastSave { get; set; }
 
     /// <summary>
@@ -84,21 +105,14 @@ public sealed partial class NodeServer
 
     public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
 
-    /// <summary>Long-lived services (pub/sub hub, cluster node, persistence) register here by type.</summary>
-    public Dictionary<Type, object> Services { get; } = new();
+    /// <summary>A client disconnected: it leaves its subscriptions.</summary>
+    public void ClientClosed(ClientSession session) => PubSub.OnClosed(session);
 
-    public T? Get<T>() where T : class => Services.TryGetValue(typeof(T), out var o) ? (T)o : null;
+    /// <summary>RESET: the client leaves pub/sub.</summary>
+    public void ResetClient(ClientSession session) => PubSub.OnReset(session);
 
-    public void Set<T>(T service) where T : class => Services[typeof(T)] = service;
-
-    /// <summary>Called when a client disconnects (unsubscribe, unwatch, unblock).</summary>
-    public Action<ClientSession>? OnClientClosed { get; set; }
-
-    /// <summary>Called by RESET: leave pub/sub and blocking state.</summary>
-    public Action<ClientSession>? ResetClient { get; set; }
-
-    /// <summary>Set when SHUTDOWN was requested; the host stops.</summary>
-    public Action? RequestShutdown { get; set; }
+    /// <summary>SHUTDOWN: asks the host to stop (it drains the node first).</summary>
+    public void RequestShutdown() => _requestShutdown?.Invoke();
 
     /// <summary>A command handler threw: counted (INFO errorstats's ERR and stats's command_faults) and logged.</summary>
     public void ReportCommandFault(ClientSession session, string command, Exception ex)

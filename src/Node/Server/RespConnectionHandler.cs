@@ -61,7 +61,7 @@ public sealed partial class RespConnectionHandler(NodeServer server, ILogger<Res
             Interlocked.Add(ref server.Stats.CommandsOfClosedClients, session.CommandsProcessed);
             Interlocked.Add(ref server.Stats.NetInputBytes, session.NetInput);
             Interlocked.Add(ref server.Stats.NetOutputBytes, session.Writer.Position);
-            server.OnClientClosed?.Invoke(session);
+            server.ClientClosed(session);
         }
     }
 

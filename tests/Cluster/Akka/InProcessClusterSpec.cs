@@ -40,7 +40,7 @@ public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, 
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
         var server = app.Services.GetRequiredService<NodeServer>();
         ClusterNode? cluster = null;
-        await AwaitConditionAsync(() => Task.FromResult((cluster = server.Get<ClusterService>()?.Node) is { Map.IsBootstrapped: true }), TimeSpan.FromSeconds(30));
+        await AwaitConditionAsync(() => Task.FromResult((cluster = server.Cluster?.Node) is { Map.IsBootstrapped: true }), TimeSpan.FromSeconds(30));
         var node = new RunningNode(app, port, cluster!, options.DataDir);
         _nodes.Add(node);
         return node;

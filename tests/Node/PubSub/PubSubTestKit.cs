@@ -81,7 +81,7 @@ internal static class PubSubTestKit
         Assert.Fail("timed out waiting for: " + what);
     }
 
-    public static PubSubHub Hub(this NodeFixture node) => node.Server.Get<PubSubHub>()!;
+    public static PubSubHub Hub(this NodeFixture node) => node.Server.PubSub;
 }
 
 /// <summary>A node of its own with options a test class needs (limits, routing).</summary>

@@ -17,13 +17,6 @@ public sealed class BlockingHub : IReadyKeysHandler
 
     public BlockingHub(NodeServer server) => _server = server;
 
-    public static void Install(NodeServer server)
-    {
-        var hub = new BlockingHub(server);
-        server.ReadyKeys = hub;
-        server.Set(hub);
-    }
-
     /// <summary>Queues the running command's client (the caller holds the slot's lock).</summary>
     internal void Register(CommandContext ctx, int firstKey, int keyCount, long timeoutMs, BlockTimeoutReply onTimeout)
     {
