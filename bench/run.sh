@@ -147,6 +147,7 @@ has_section memory && section_memory
 has_section types && section_types
 has_section cluster && section_cluster
 has_section rebalance && section_rebalance
+has_section stability && section_stability
 
 say ""
 say "raw numbers: $RAW"

@@ -510,3 +510,158 @@ section_rebalance() {
   say ""
 }
 
+# ---------- stability: no false downing under full CPU; SIGTERM drains and exits in time ----------
+
+# (run.sh --quick shortens these: 10 s of load, 2 cycles)
+STAB_LOAD_SECS=$([ "$QUICK" = 1 ] && echo 10 || echo 60)
+STAB_CYCLES=$([ "$QUICK" = 1 ] && echo 2 || echo 10)
+STAB_KEYS=20000
+STAB_EXIT_LIMIT=15     # seconds: the target for a SIGTERM'd node to exit
+
+# stab_poll DEADLINE_MS OUT PORTS...: every 0.5 s, CLUSTER NODES and CLUSTER INFO of every node; appends
+# "T OBSERVER flag NODE FLAGS" for each node shown with a fail or fail? flag, "T OBSERVER state-fail",
+# "T OBSERVER no-answer" (nothing within 2 s), and "T poll" per round.
+stab_poll() {
+  local deadline=$1 out=$2; shift 2
+  local p t nodes st
+  while [ "$(now_ms)" -lt "$deadline" ]; do
+    t=$(now_ms)
+    for p in "$@"; do
+      nodes=$(timeout 2 redis-cli -p "$p" cluster nodes 2>/dev/null | tr -d '\r') || nodes=""
+      if [ -z "$nodes" ]; then echo "$t $p no-answer" >>"$out"; continue; fi
+      printf '%s\n' "$nodes" | awk -v t="$t" -v p="$p" '$3 ~ /fail/ { print t, p, "flag", $2, $3 }' >>"$out"
+      st=$(timeout 2 redis-cli -p "$p" cluster info 2>/dev/null | tr -d '\r' | awk -F: '$1 == "cluster_state" { print $2 }') || st=""
+      if [ "$st" = fail ]; then echo "$t $p state-fail" >>"$out"; fi
+    done
+    echo "$t poll" >>"$out"
+    sleep 0.5
+  done
+}
+
+# stab_load SECONDS PORT OUT: redis-benchmark --cluster -t set,get -c 50 -P 16 --threads 2 in a loop
+# for SECONDS (restarted when it exits early, e.g. on an error reply); prints the number of early exits.
+stab_load() {
+  local deadline=$(($(now_ms) + $1 * 1000)) port=$2 out=$3 exits=0 left rc
+  while :; do
+    left=$(((deadline - $(now_ms)) / 1000))
+    [ "$left" -ge 1 ] || break
+    rc=0
+    timeout "$left" redis-benchmark -h 127.0.0.1 -p "$port" --cluster -t set,get -c 50 -P 16 --threads 2 -l \
+      -n 2000000 -r 100000 -d 16 >>"$out" 2>&1 || rc=$?
+    [ "$rc" = 124 ] && break
+    exits=$((exits + 1))
+    printf '\n=== redis-benchmark exited with status %s at %s\n' "$rc" "$(date -u +%T.%3N)" >>"$out"
+    sleep 0.5
+  done
+  echo "$exits"
+}
+
+section_stability() {
+  local a=$P_OURS_STAB i p n
+  local ports=("$a" $((a + 1)) $((a + 2))) d=$((a + 3))
+  local -A pid_of=()
+  say "## stability: (a) 3 nodes under full CPU for ${STAB_LOAD_SECS} s: false downings; (b) $STAB_CYCLES SIGTERM/restart cycles: exit times, drains, keys"
+  for i in 0 1 2 3; do rm -rf "$WORK/ours-$((a + i))"; done
+  start_ours "$a"; pid_of[$a]=$STARTED_PID
+  start_ours $((a + 1)) --join "127.0.0.1:$a"; pid_of[$((a + 1))]=$STARTED_PID
+  start_ours $((a + 2)) --join "127.0.0.1:$a"; pid_of[$((a + 2))]=$STARTED_PID
+  wait_settled 120 "${ports[@]}" >/dev/null || die "stability: the 3 nodes did not settle within 120 s (logs in $WORK)"
+
+  # (a) full CPU: redis-benchmark with 2 threads, 50 clients, -P 16 against the 3 nodes, while polling.
+  local marks=() poll="$WORK/stab-poll.txt" bout="$WORK/stab-benchmark.txt" exits polls flags fl_nodes states noans downs=0 per=""
+  for p in "${ports[@]}"; do marks+=("$(log_lines "$p")"); done
+  : >"$poll"; : >"$bout"
+  stab_poll $(($(now_ms) + STAB_LOAD_SECS * 1000 + 2000)) "$poll" "${ports[@]}" &
+  local poller=$!; PIDS+=("$poller")
+  exits=$(stab_load "$STAB_LOAD_SECS" "$a" "$bout")
+  wait "$poller" || true
+  forget_pid "$poller"
+  local rps
+  rps=$(tr '\r' '\n' <"$bout" | awk '/rps=/ { sub(/.*rps=/, ""); v = $1 + 0; if (v > 0) { s += v; n++ } } END { printf "%.0f", n ? s / n : 0 }')
+  polls=$(awk '$2 == "poll"' "$poll" | wc -l)
+  flags=$(awk '$3 == "flag"' "$poll" | wc -l)
+  fl_nodes=$(awk '$3 == "flag" { print $1 }' "$poll" | sort -u | wc -l)
+  states=$(awk '$3 == "state-fail"' "$poll" | wc -l)
+  noans=$(awk '$3 == "no-answer"' "$poll" | wc -l)
+  i=0
+  for p in "${ports[@]}"; do
+    n=$(log_since "$p" "${marks[$i]}" | grep -c -F "$downed_line" || true)
+    downs=$((downs + n)); per="$per $p:$n"; i=$((i + 1))
+  done
+  say "(a) load: redis-benchmark --cluster -t set,get -c 50 -P 16 --threads 2 -r 100000 -d 16 for ${STAB_LOAD_SECS} s," \
+    "mean of its 250 ms progress figures $rps rps, $exits early exit(s); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  say "    false downings: $downs (\"$downed_line\" per node:$per), fail flags seen: $flags in $fl_nodes of $polls polls" \
+    "(CLUSTER NODES of every node every 0.5 s); cluster_state:fail seen $states time(s); no answer within 2 s: $noans"
+  if [ "$flags" -gt 0 ]; then
+    say "    <<<<< fail flags (time observer node flags):"
+    awk '$3 == "flag" { print "      " $1, $2, $4, $5 }' "$poll" | head -20 | tee -a "$OUT"
+  fi
+  if [ "$downs" -gt 0 ]; then
+    for p in "${ports[@]}"; do
+      log_since "$p" 0 | grep -n -F "$downed_line" | sed "s|^|      ours-$p.log:|" | head -5 | tee -a "$OUT" || true
+    done
+  fi
+  if [ "$exits" -gt 0 ]; then
+    say "    redis-benchmark's last lines before its exits:"
+    tr '\r' '\n' <"$bout" | grep -B2 '^=== redis-benchmark exited' | grep -v -E 'rps=|^--$|^ *$' | head -12 | sed 's/^/      /' | tee -a "$OUT" || true
+  fi
+  record stability "false downings (a)" ours "$downs" "" ""
+  record stability "fail flags seen (a)" ours "$flags" "" ""
+  record stability "cluster_state fail seen (a)" ours "$states" "" ""
+
+  # (b) SIGTERM / restart cycles over 4 nodes, 20,000 keys.
+  for p in "${ports[@]}"; do timeout 10 redis-cli -p "$p" flushall >/dev/null 2>&1 || log "flushall on $p failed"; done
+  local loaded kb
+  loaded=$(load_keys "$a" "$STAB_KEYS" stab:)
+  kb=$(sum_dbsize "${ports[@]}")
+  log "stability: $(echo "$loaded" | tr '\n' ' '); sum of DBSIZE $kb"
+  start_ours "$d" --join "127.0.0.1:$a"; pid_of[$d]=$STARTED_PID
+  local all=("${ports[@]}" "$d")
+  wait_settled 120 "${all[@]}" >/dev/null || say "    <<<<< 4 nodes did not settle within 120 s after the 4th joined"
+  kb=$(sum_dbsize "${all[@]}")
+  say "(b) 4 nodes ($a..$d), $STAB_KEYS keys loaded (sum of DBSIZE $kb); each cycle: SIGTERM one node (in turn), time until its"
+  say "    process exits, wait until the other 3 settle, count keys, restart it (same --data-dir, --join a live node), wait until 4 settle, count"
+  printf '    %-5s %-5s %8s %-14s %10s %12s %10s %10s %s\n' cycle node "exit s" "drain finished" "3 settled" "keys on 3" "4 settled" "keys on 4" "downed" | tee -a "$OUT"
+  local cycle victim join pid mark t0 ms exit_s drained others s3 k3 s4 k4 exits_list="" max=0 lost=0 over=0 drains=0 cyc_marks dn
+  for cycle in $(seq 1 "$STAB_CYCLES"); do
+    i=$(((cycle - 1) % 4)); victim=${all[$i]}; join=${all[$(((i + 1) % 4))]}; pid=${pid_of[$victim]}
+    others=(); for p in "${all[@]}"; do [ "$p" != "$victim" ] && others+=("$p"); done
+    cyc_marks=(); for p in "${all[@]}"; do cyc_marks+=("$(log_lines "$p")"); done
+    mark=$(log_lines "$victim")
+    t0=$(now_ms)
+    kill -TERM "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null && [ $(($(now_ms) - t0)) -lt 45000 ]; do sleep 0.02; done
+    ms=$(($(now_ms) - t0))
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; exit_s=">45 (SIGKILL)"
+    else
+      exit_s=$(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }')
+    fi
+    forget_pid "$pid"
+    [ "$ms" -gt "$max" ] && max=$ms
+    [ "$ms" -gt $((STAB_EXIT_LIMIT * 1000)) ] && over=$((over + 1))
+    exits_list="$exits_list $exit_s"
+    drained=$(log_since "$victim" "$mark" | grep -o 'drain finished (removed from the map: [A-Za-z]*)' | tail -1 | sed 's/.*: //; s/)//' || true)
+    [ "$drained" = True ] && drains=$((drains + 1))
+    s3=$(wait_settled 120 "${others[@]}") && s3=$(awk -v m="$s3" 'BEGIN { printf "%.1f", m / 1000 }') || s3="no (120 s)"
+    k3=$(sum_dbsize "${others[@]}")
+    start_ours "$victim" --join "127.0.0.1:$join"; pid_of[$victim]=$STARTED_PID
+    s4=$(wait_settled 120 "${all[@]}") && s4=$(awk -v m="$s4" 'BEGIN { printf "%.1f", m / 1000 }') || s4="no (120 s)"
+    k4=$(sum_dbsize "${all[@]}")
+    dn=0; i=0
+    for p in "${all[@]}"; do
+      n=$(log_since "$p" "${cyc_marks[$i]}" | grep -c -F "$downed_line" || true); dn=$((dn + n)); i=$((i + 1))
+    done
+    [[ "$k3" =~ ^[0-9]+$ ]] && [ "$k3" -lt "$kb" ] && lost=$((lost + 1))
+    [[ "$k4" =~ ^[0-9]+$ ]] && [ "$k4" -lt "$kb" ] && lost=$((lost + 1))
+    printf '    %-5s %-5s %8s %-14s %10s %12s %10s %10s %s\n' "$cycle" "$victim" "$exit_s" "${drained:-missing}" "$s3" "$k3" "$s4" "$k4" "$dn" | tee -a "$OUT"
+    record stability "exit s (b)" ours "$(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }')" "" ""
+  done
+  say "    exit times (s):$exits_list; max $(awk -v m="$max" 'BEGIN { printf "%.2f", m / 1000 }') s; over ${STAB_EXIT_LIMIT} s: $over;" \
+    "drains finished (removed from the map: True): $drains of $STAB_CYCLES; counts below $kb keys: $lost"
+  [ "$over" = 0 ] || say "    <<<<< $over exit(s) took longer than ${STAB_EXIT_LIMIT} s"
+  [ "$drains" = "$STAB_CYCLES" ] || say "    <<<<< $((STAB_CYCLES - drains)) drain(s) did not finish with the node removed from the map"
+  [ "$lost" = 0 ] || say "    <<<<< keys lost: $lost count(s) below $kb"
+  say ""
+  stop_all
+}
