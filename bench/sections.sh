@@ -464,12 +464,14 @@ rebalance_redis() {
   tping=$(now_ms)
   timeout 60 redis-cli --cluster add-node "127.0.0.1:$d" "127.0.0.1:$b" >"$WORK/redis-rebal-add-$rep.log" 2>&1 ||
     log "redis rep $rep: add-node failed: $(tail -2 "$WORK/redis-rebal-add-$rep.log")"
-  # Known: every node lists 4 nodes and redis-cli --cluster check finds them in agreement (a slot
-  # cannot move to a node that one of the others does not know yet).
+  # Known: every node lists 4 nodes, the new one reports cluster_state:ok and redis-cli --cluster check
+  # finds them in agreement (before that, moving a slot fails with "Unknown node" or with CLUSTERDOWN
+  # from the new node, and the rebalance stops).
   local all_know
   while [ $(($(now_ms) - t0)) -lt 60000 ]; do
     all_know=1
     for p in "${ports[@]}" "$d"; do [ "$(redis_known "$p")" = 4 ] || all_know=0; done
+    timeout 3 redis-cli -p "$d" cluster info 2>/dev/null | tr -d '\r' | grep -qx 'cluster_state:ok' || all_know=0
     if [ "$all_know" = 1 ] && redis_check_ok "$b"; then tknown=$(now_ms); break; fi
     sleep 0.2
   done
