@@ -471,7 +471,7 @@ rebalance_redis() {
   while [ $(($(now_ms) - t0)) -lt 60000 ]; do
     all_know=1
     for p in "${ports[@]}" "$d"; do [ "$(redis_known "$p")" = 4 ] || all_know=0; done
-    timeout 3 redis-cli -p "$d" cluster info 2>/dev/null | tr -d '\r' | grep -qx 'cluster_state:ok' || all_know=0
+    [ "$(timeout 3 redis-cli -p "$d" cluster info 2>/dev/null | tr -d '\r' | awk -F: '$1 == "cluster_state" { print $2 }' || true)" = ok ] || all_know=0
     if [ "$all_know" = 1 ] && redis_check_ok "$b"; then tknown=$(now_ms); break; fi
     sleep 0.2
   done
