@@ -293,6 +293,14 @@ log_lines() { if [ -f "$WORK/ours-$1.log" ]; then wc -l <"$WORK/ours-$1.log"; el
 # log_since PORT MARK: the lines after MARK.
 log_since() { tail -n +$(($2 + 1)) "$WORK/ours-$1.log" 2>/dev/null; }
 
+# log_signs PORT MARK: "DOWNED UNREACHABLE SBR" — counts, in our node's log after MARK, of the downed line,
+# of Akka's "Marking node(s) as UNREACHABLE" and of Split Brain Resolver decisions ("SBR took decision").
+log_signs() {
+  log_since "$1" "$2" | awk -v d="$downed_line" '
+    index($0, d) { n1++ } /Marking node\(s\) as UNREACHABLE/ { n2++ } /SBR took decision/ { n3++ }
+    END { print n1 + 0, n2 + 0, n3 + 0 }'
+}
+
 # Medians per row and system of the raw results of section $1 (value column), rows in first-seen order.
 median_rows() {
   local section=$1 systems=$2
@@ -408,15 +416,17 @@ rebalance_ours() {
   stop_steady
   ka=$(sum_dbsize "${ports[@]}" "$d")
   errorstats_sum "${ports[@]}" "$d" >"$WORK/es-after-ours-$rep"
-  local downs=0 n
+  local downs=0 unreach=0 sbr=0 n1 n2 n3 lines=0
   i=0
   for p in "${ports[@]}" "$d"; do
-    n=$(log_since "$p" "${marks[$i]}" | grep -c -F "$downed_line" || true)
-    [ "$n" -gt 0 ] && log "ours rep $rep: node $p logged \"$downed_line\" $n time(s)"
-    downs=$((downs + n)); i=$((i + 1))
+    lines=$((lines + $(log_lines "$p") - ${marks[$i]}))
+    read -r n1 n2 n3 <<<"$(log_signs "$p" "${marks[$i]}")"
+    [ "$n1" -gt 0 ] && say "    <<<<< node $p logged \"$downed_line\" $n1 time(s) (ours-$p.log)"
+    downs=$((downs + n1)); unreach=$((unreach + n2)); sbr=$((sbr + n3)); i=$((i + 1))
   done
   rebal_report ours "$rep" "$t0" "$tping" "$tknown" "$tset" "$file" "$kb" "$ka" \
     "$(errorstats_delta "$WORK/es-before-ours-$rep" "$WORK/es-after-ours-$rep")" "$downs"
+  say "    nodes' logs: $unreach \"Marking node(s) as UNREACHABLE\", $sbr \"SBR took decision\" line(s); $lines lines written in all during this repetition"
   stop_all
 }
 
@@ -585,15 +595,17 @@ section_stability() {
   fl_nodes=$(awk '$3 == "flag" { print $1 }' "$poll" | sort -u | wc -l)
   states=$(awk '$3 == "state-fail"' "$poll" | wc -l)
   noans=$(awk '$3 == "no-answer"' "$poll" | wc -l)
+  local unreach=0 sbr=0 n1 n2 n3
   i=0
   for p in "${ports[@]}"; do
-    n=$(log_since "$p" "${marks[$i]}" | grep -c -F "$downed_line" || true)
-    downs=$((downs + n)); per="$per $p:$n"; i=$((i + 1))
+    read -r n1 n2 n3 <<<"$(log_signs "$p" "${marks[$i]}")"
+    downs=$((downs + n1)); unreach=$((unreach + n2)); sbr=$((sbr + n3)); per="$per $p:$n1"; i=$((i + 1))
   done
   say "(a) load: redis-benchmark --cluster -t set,get -c 50 -P 16 --threads 2 -r 100000 -d 16 for ${STAB_LOAD_SECS} s," \
     "mean of its 250 ms progress figures $rps rps, $exits early exit(s); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   say "    false downings: $downs (\"$downed_line\" per node:$per), fail flags seen: $flags in $fl_nodes of $polls polls" \
-    "(CLUSTER NODES of every node every 0.5 s); cluster_state:fail seen $states time(s); no answer within 2 s: $noans"
+    "(CLUSTER NODES of every node every 0.5 s); cluster_state:fail seen $states time(s); no answer within 2 s: $noans;" \
+    "nodes' logs: $unreach \"Marking node(s) as UNREACHABLE\", $sbr \"SBR took decision\""
   if [ "$flags" -gt 0 ]; then
     say "    <<<<< fail flags (time observer node flags):"
     awk '$3 == "flag" { print "      " $1, $2, $4, $5 }' "$poll" | head -20 | tee -a "$OUT"
@@ -624,7 +636,7 @@ section_stability() {
   say "(b) 4 nodes ($a..$d), $STAB_KEYS keys loaded (sum of DBSIZE $kb); each cycle: SIGTERM one node (in turn), time until its"
   say "    process exits, wait until the other 3 settle, count keys, restart it (same --data-dir, --join a live node), wait until 4 settle, count"
   printf '    %-5s %-5s %8s %-14s %10s %12s %10s %10s %s\n' cycle node "exit s" "drain finished" "3 settled" "keys on 3" "4 settled" "keys on 4" "downed" | tee -a "$OUT"
-  local cycle victim join pid mark t0 ms exit_s drained others s3 k3 s4 k4 exits_list="" max=0 lost=0 over=0 drains=0 cyc_marks dn
+  local cycle victim join pid mark t0 ms exit_s drained others s3 k3 s4 k4 exits_list="" max=0 lost=0 over=0 drains=0 cyc_marks dn downs_b=0
   for cycle in $(seq 1 "$STAB_CYCLES"); do
     i=$(((cycle - 1) % 4)); victim=${all[$i]}; join=${all[$(((i + 1) % 4))]}; pid=${pid_of[$victim]}
     others=(); for p in "${all[@]}"; do [ "$p" != "$victim" ] && others+=("$p"); done
@@ -652,18 +664,21 @@ section_stability() {
     k4=$(sum_dbsize "${all[@]}")
     dn=0; i=0
     for p in "${all[@]}"; do
-      n=$(log_since "$p" "${cyc_marks[$i]}" | grep -c -F "$downed_line" || true); dn=$((dn + n)); i=$((i + 1))
+      read -r n1 n2 n3 <<<"$(log_signs "$p" "${cyc_marks[$i]}")"; dn=$((dn + n1)); i=$((i + 1))
     done
+    downs_b=$((downs_b + dn))
     [[ "$k3" =~ ^[0-9]+$ ]] && [ "$k3" -lt "$kb" ] && lost=$((lost + 1))
     [[ "$k4" =~ ^[0-9]+$ ]] && [ "$k4" -lt "$kb" ] && lost=$((lost + 1))
     printf '    %-5s %-5s %8s %-14s %10s %12s %10s %10s %s\n' "$cycle" "$victim" "$exit_s" "${drained:-missing}" "$s3" "$k3" "$s4" "$k4" "$dn" | tee -a "$OUT"
     record stability "exit s (b)" ours "$(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }')" "" ""
   done
   say "    exit times (s):$exits_list; max $(awk -v m="$max" 'BEGIN { printf "%.2f", m / 1000 }') s; over ${STAB_EXIT_LIMIT} s: $over;" \
-    "drains finished (removed from the map: True): $drains of $STAB_CYCLES; counts below $kb keys: $lost"
+    "drains finished (removed from the map: True): $drains of $STAB_CYCLES; counts below $kb keys: $lost; false downings: $downs_b"
+  record stability "false downings (b)" ours "$downs_b" "" ""
   [ "$over" = 0 ] || say "    <<<<< $over exit(s) took longer than ${STAB_EXIT_LIMIT} s"
   [ "$drains" = "$STAB_CYCLES" ] || say "    <<<<< $((STAB_CYCLES - drains)) drain(s) did not finish with the node removed from the map"
   [ "$lost" = 0 ] || say "    <<<<< keys lost: $lost count(s) below $kb"
+  [ "$downs_b" = 0 ] || say "    <<<<< $downs_b false downing(s) during the cycles (\"$downed_line\" in the nodes' logs)"
   say ""
   stop_all
 }
