@@ -4,7 +4,7 @@
 #   bench/run.sh                      # every section: throughput, memory, types, cluster (~15 min)
 #   bench/run.sh --quick              # smoke run: 1 repetition of ~1 s per measurement
 #   bench/run.sh --sections throughput,memory   # any of: throughput memory types cluster rebalance stability
-#   bench/run.sh --sections rebalance,stability # not in the default set: ~15 min on 2 cores with 3 reps
+#   bench/run.sh --sections rebalance,stability # not in the default set: ~10 min on 2 cores with 3 reps
 #   bench/run.sh --reps 5 --secs 6    # repetitions per measurement (default 3), target seconds per run (default 4)
 #
 # Results go to the screen and to bench/results/<timestamp>.txt (raw numbers in <timestamp>.raw.tsv).
