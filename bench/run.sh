@@ -59,16 +59,23 @@ die() { printf 'run.sh: %s\n' "$*" | tee -a "$OUT" >&2; exit 1; }
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
 
+has_section() { case ",$SECTIONS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
 cleanup() {
   local rc=$?
   stop_all
+  # The cluster sections' evidence (nodes' logs, client output, polls) is kept next to the report, gzipped.
+  if { has_section rebalance || has_section stability; } && ls "$WORK"/*.log >/dev/null 2>&1; then
+    mkdir -p "$BENCH/results/$STAMP.logs"
+    cp "$WORK"/*.log "$WORK"/steady-*.txt "$WORK"/stab-*.txt "$BENCH/results/$STAMP.logs/" 2>/dev/null || true
+    gzip -r -q "$BENCH/results/$STAMP.logs" 2>/dev/null || true
+    echo "run.sh: servers' logs and client output copied to bench/results/$STAMP.logs/ (gzipped)" >&2
+  fi
   if [ "$rc" = 0 ]; then rm -rf "$WORK"; else echo "run.sh: failed (exit $rc); servers' logs kept in $WORK" >&2; fi
 }
 trap cleanup EXIT
 trap 'echo "run.sh: line $LINENO: \"$BASH_COMMAND\" failed (in ${FUNCNAME[*]:-main})" >&2' ERR
 trap 'exit 130' INT TERM
-
-has_section() { case ",$SECTIONS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 # ---------- setup ----------
 
@@ -152,3 +159,4 @@ has_section stability && section_stability
 say ""
 say "raw numbers: $RAW"
 say "report: $OUT"
+if has_section rebalance || has_section stability; then say "servers' logs and client output: $BENCH/results/$STAMP.logs/ (copied on exit, gzipped)"; fi

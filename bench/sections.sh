@@ -353,6 +353,8 @@ rebal_report() {
   fi
   read -r base mean min after wins <<<"$w"
   read -r ok err <<<"$(client_summary "$file")"
+  local maxlat
+  maxlat=$(awk -v a="$t0" -v b="${tset:-$(now_ms)}" '$1 == "tick" && $2 > a && $2 <= b + 250 { if ($5 + 0 > m) m = $5 + 0 } END { printf "%.0f", m }' "$file")
   cerr=$(client_errors "$file")
   if [ -n "$tset" ]; then
     settled_s=$(awk -v a="$t0" -v b="$tset" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
@@ -371,6 +373,7 @@ rebal_report() {
     rebal_record "$sys" "client mean during / before" "$(awk -v a="$mean" -v b="$base" 'BEGIN { printf "%.3f", a / b }')"
     rebal_record "$sys" "client 5 s after / before" "$(awk -v a="$after" -v b="$base" 'BEGIN { printf "%.3f", a / b }')"
   fi
+  rebal_record "$sys" "client max SET latency ms, during" "$maxlat"
   rebal_record "$sys" "client errors (after client retries)" "${err:-n/a}"
   rebal_record "$sys" "keys after (loaded $REBAL_KEYS)" "$ka"
   rebal_record "$sys" "false downings (log lines)" "$downs"
@@ -379,7 +382,8 @@ rebal_report() {
     "settled after $settled_s s from its start${known_s:+ ($known_s s after known)}"
   say "    client: $base rps before; 1 s windows from node 4 start: $wins"
   say "    min $(awk -v a="$min" -v b="$base" 'BEGIN { printf "%.2fx", (b > 0) ? a / b : 0 }'), mean $(awk -v a="$mean" -v b="$base" 'BEGIN { printf "%.2fx", (b > 0) ? a / b : 0 }')," \
-    "5 s after $(awk -v a="$after" -v b="$base" 'BEGIN { printf "%.2fx", (b > 0) ? a / b : 0 }') of before; $ok SETs ok, $err failed after the client's retries (${cerr:-none})"
+    "5 s after $(awk -v a="$after" -v b="$base" 'BEGIN { printf "%.2fx", (b > 0) ? a / b : 0 }') of before; slowest SET during: $maxlat ms;" \
+    "$ok SETs ok, $err failed after the client's retries (${cerr:-none})"
   say "    server error replies during the run (INFO errorstats): $serr"
   say "    keys: $kb before, $ka after$([ "$ka" = "$REBAL_KEYS" ] || echo "   <<<<< KEYS LOST OR EXTRA: expected $REBAL_KEYS")"
   if [[ "$downs" =~ ^[0-9]+$ ]] && [ "$downs" -gt 0 ]; then say "    <<<<< $downs false downing(s): \"$downed_line\" in the nodes' logs"; fi
