@@ -247,9 +247,10 @@ start_steady() {
   die "the steady client did not start: $(tail -3 "$file")"
 }
 
+# Stops the steady client; it then reads back every key it wrote (up to 60 s) and prints its "verify" line.
 stop_steady() {
   kill -TERM "$STEADY_PID" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$STEADY_PID" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 1 600); do kill -0 "$STEADY_PID" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$STEADY_PID" 2>/dev/null || true
   forget_pid "$STEADY_PID"
 }
@@ -285,6 +286,8 @@ client_windows() {
 # The client's own summary: "OK ERR" and its "errors ..." line (errors left after ioredis's retries).
 client_summary() { awk '$1 == "done" { print $2, $3 }' "$1"; }
 client_errors() { awk '$1 == "errors" { sub(/^errors /, ""); print }' "$1" | tail -1; }
+# "CHECKED LOST UNREADABLE" from the client's read-back of its last acknowledged values.
+client_verify() { awk '$1 == "verify" { print $2, $3, $4 }' "$1"; }
 
 downed_line="this node was downed by the cluster (or lost it)"
 
@@ -376,6 +379,9 @@ rebal_report() {
   rebal_record "$sys" "client max SET latency ms, during" "$maxlat"
   rebal_record "$sys" "client errors (after client retries)" "${err:-n/a}"
   rebal_record "$sys" "keys after (loaded $REBAL_KEYS)" "$ka"
+  local vchecked vlost vunread
+  read -r vchecked vlost vunread <<<"$(client_verify "$file")"
+  rebal_record "$sys" "acknowledged SETs lost (read back)" "${vlost:-n/a}"
   rebal_record "$sys" "false downings (log lines)" "$downs"
   say "  $sys rep $rep: node 4 answered PING after $(awk -v a="$t0" -v b="$tping" 'BEGIN { printf "%.1f", (b - a) / 1000 }') s;" \
     "known to the cluster after $([ -n "$tknown" ] && awk -v a="$t0" -v b="$tknown" 'BEGIN { printf "%.1f s", (b - a) / 1000 }' || echo never);" \
@@ -386,6 +392,14 @@ rebal_report() {
     "$ok SETs ok, $err failed after the client's retries (${cerr:-none})"
   say "    server error replies during the run (INFO errorstats): $serr"
   say "    keys: $kb before, $ka after$([ "$ka" = "$REBAL_KEYS" ] || echo "   <<<<< KEYS LOST OR EXTRA: expected $REBAL_KEYS")"
+  if [ -z "$vchecked" ]; then
+    say "    <<<<< the client did not report its read-back (see $(basename "$file"))"
+  else
+    say "    read-back of every key the client overwrote: $vchecked checked, $vlost without their last acknowledged value, $vunread unreadable"
+    if [ "$vlost" != 0 ] || [ "$vunread" != 0 ]; then
+      say "    <<<<< ACKNOWLEDGED WRITES LOST OR UNREADABLE (key, last acknowledged value, value read):$(awk '$1 == "lost" { $1 = ""; printf "%s;", $0 }' "$file")"
+    fi
+  fi
   if [[ "$downs" =~ ^[0-9]+$ ]] && [ "$downs" -gt 0 ]; then say "    <<<<< $downs false downing(s): \"$downed_line\" in the nodes' logs"; fi
 }
 
