@@ -1,6 +1,7 @@
 # Helpers for bench/run.sh: installing tools, starting and stopping servers, running
 # redis-benchmark and recording its numbers. Sourced, not run. Uses only public tools:
-# redis-server/redis-cli/redis-benchmark, Garnet (a .NET tool), dotnet, ps, /proc.
+# redis-server/redis-cli/redis-benchmark, Garnet (a .NET tool), dotnet, ps, /proc, and node.js with
+# ioredis (the cluster-aware load client bench/cluster_client.js).
 
 # ---------- installation (idempotent) ----------
 
@@ -18,6 +19,22 @@ ensure_garnet() {
   if [ -x "$TOOLS/garnet-server" ]; then return; fi
   say "installing garnet-server $GARNET_VERSION into $TOOLS"
   timeout 600 dotnet tool install --tool-path "$TOOLS" garnet-server --version "$GARNET_VERSION" >/dev/null
+}
+
+# The cluster-aware load client of the rebalance and stability sections (bench/cluster_client.js)
+# runs on node.js with ioredis 5, installed into bench/.tools/node (git-ignored).
+ensure_node_client() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "installing nodejs and npm (apt-get)"
+    if ! apt-cache show nodejs >/dev/null 2>&1; then timeout 300 apt-get update -qq; fi
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if [ ! -f "$TOOLS/node/node_modules/ioredis/package.json" ]; then
+    say "installing ioredis 5 into $TOOLS/node (npm)"
+    mkdir -p "$TOOLS/node"
+    timeout 600 npm install --prefix "$TOOLS/node" --no-audit --no-fund --loglevel=error ioredis@5 >/dev/null
+  fi
+  export NODE_PATH="$TOOLS/node/node_modules"
 }
 
 build_node() {
@@ -47,6 +64,13 @@ stop_all() {
   PIDS=()
 }
 
+# Drops a pid that has exited from PIDS (so that stop_all never signals a reused pid).
+forget_pid() {
+  local keep=() p
+  for p in "${PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done
+  PIDS=("${keep[@]}")
+}
+
 stop_pid() {
   local pid=$1 keep=() p
   kill -TERM "$pid" 2>/dev/null || true
@@ -70,12 +94,17 @@ wait_ping() {
 }
 
 # start_<system> PORT: starts one server, sets STARTED_PID, waits for PING.
+# Our node also uses PORT + 10000 (Akka bus) and PORT + 20000 (data links). Its log, $WORK/ours-PORT.log,
+# is appended to (a restart with the same data directory keeps the earlier lines), each start marked
+# with a "=== start_ours" line.
 start_ours() {
   local port=$1; shift
   port_free "$port" || die "port $port is in use"
   port_free $((port + 10000)) || die "bus port $((port + 10000)) is in use"
+  port_free $((port + 20000)) || die "data-link port $((port + 20000)) is in use"
   mkdir -p "$WORK/ours-$port"
-  dotnet "$NODE_DLL" --port "$port" --data-dir "$WORK/ours-$port" "$@" >"$WORK/ours-$port.log" 2>&1 &
+  printf '=== start_ours %s: --port %s --data-dir %s %s\n' "$(date -u +%FT%T.%3NZ)" "$port" "$WORK/ours-$port" "$*" >>"$WORK/ours-$port.log"
+  dotnet "$NODE_DLL" --port "$port" --data-dir "$WORK/ours-$port" "$@" >>"$WORK/ours-$port.log" 2>&1 &
   STARTED_PID=$!; PIDS+=("$STARTED_PID"); disown "$STARTED_PID"
   wait_ping "$port" 90
 }
@@ -101,6 +130,9 @@ start_garnet() {
   STARTED_PID=$!; PIDS+=("$STARTED_PID"); disown "$STARTED_PID"
   wait_ping "$port" 60
 }
+
+# Wall clock in milliseconds (bash 5's EPOCHREALTIME, no process started).
+now_ms() { local t=$EPOCHREALTIME; echo $(( ${t%.*} * 1000 + 10#${t#*.} / 1000 )); }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 

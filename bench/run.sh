@@ -3,7 +3,8 @@
 #
 #   bench/run.sh                      # every section: throughput, memory, types, cluster (~15 min)
 #   bench/run.sh --quick              # smoke run: 1 repetition of ~1 s per measurement
-#   bench/run.sh --sections throughput,memory   # any of: throughput memory types cluster
+#   bench/run.sh --sections throughput,memory   # any of: throughput memory types cluster rebalance stability
+#   bench/run.sh --sections rebalance,stability # not in the default set: ~10 min on 2 cores with 3 reps
 #   bench/run.sh --reps 5 --secs 6    # repetitions per measurement (default 3), target seconds per run (default 4)
 #
 # Results go to the screen and to bench/results/<timestamp>.txt (raw numbers in <timestamp>.raw.tsv).
@@ -22,10 +23,14 @@ SECTIONS="throughput,memory,types,cluster"
 QUICK=0
 CLIENTS=50
 KEYSPACE=100000
-# Loopback ports: one per system (bus ports of our nodes are port + 10000).
+# Loopback ports: one per system (our nodes also use port + 10000, the Akka bus, and port + 20000, the
+# data links; Redis Cluster nodes port + 10000).
 P_OURS=7379; P_REDIS=7380; P_GARNET=7381
 P_OURS_CLUSTER=7400     # 7400..7402
 P_REDIS_CLUSTER=7410    # 7410..7415
+P_OURS_REBAL=7420       # 7420..7423 (rebalance; also 17420.., 27420..)
+P_REDIS_REBAL=7430      # 7430..7433 (rebalance; bus ports 17430..)
+P_OURS_STAB=7440        # 7440..7443 (stability; also 17440.., 27440..)
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,7 +39,7 @@ while [ $# -gt 0 ]; do
     --secs) SECS=$2; shift ;;
     --sections) SECTIONS=$2; shift ;;
     --clients) CLIENTS=$2; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -54,27 +59,38 @@ die() { printf 'run.sh: %s\n' "$*" | tee -a "$OUT" >&2; exit 1; }
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
 
+has_section() { case ",$SECTIONS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
 cleanup() {
   local rc=$?
   stop_all
+  # The cluster sections' evidence (nodes' logs, client output, polls) is kept next to the report, gzipped.
+  if { has_section rebalance || has_section stability; } && ls "$WORK"/*.log >/dev/null 2>&1; then
+    mkdir -p "$BENCH/results/$STAMP.logs"
+    cp "$WORK"/*.log "$WORK"/steady-*.txt "$WORK"/stab-*.txt "$BENCH/results/$STAMP.logs/" 2>/dev/null || true
+    gzip -r -q "$BENCH/results/$STAMP.logs" 2>/dev/null || true
+    echo "run.sh: servers' logs and client output copied to bench/results/$STAMP.logs/ (gzipped)" >&2
+  fi
   if [ "$rc" = 0 ]; then rm -rf "$WORK"; else echo "run.sh: failed (exit $rc); servers' logs kept in $WORK" >&2; fi
 }
 trap cleanup EXIT
 trap 'echo "run.sh: line $LINENO: \"$BASH_COMMAND\" failed (in ${FUNCNAME[*]:-main})" >&2' ERR
 trap 'exit 130' INT TERM
 
-has_section() { case ",$SECTIONS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
-
 # ---------- setup ----------
 
 ensure_redis_tools
-ensure_garnet
+if has_section throughput || has_section memory || has_section types; then ensure_garnet; fi
+if has_section rebalance || has_section stability; then ensure_node_client; fi
 build_node
 
 say "# QuorumCache benchmark $STAMP"
 say "command: bench/run.sh $([ $QUICK = 1 ] && echo --quick) --reps $REPS --secs $SECS --sections $SECTIONS"
 say "commit: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)  host: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "versions: $(redis-server --version | cut -d' ' -f3), garnet-server $GARNET_VERSION, dotnet $(dotnet --version), $(redis-benchmark --version 2>/dev/null | head -1)"
+if has_section rebalance || has_section stability; then
+  say "cluster client: node $(node --version), ioredis $(node -p "require('$TOOLS/node/node_modules/ioredis/package.json').version")"
+fi
 say "clients: -c $CLIENTS, keyspace -r $KEYSPACE; medians of $REPS repetitions, systems alternated run by run"
 say ""
 
@@ -137,7 +153,10 @@ has_section throughput && section_throughput
 has_section memory && section_memory
 has_section types && section_types
 has_section cluster && section_cluster
+has_section rebalance && section_rebalance
+has_section stability && section_stability
 
 say ""
 say "raw numbers: $RAW"
 say "report: $OUT"
+if has_section rebalance || has_section stability; then say "servers' logs and client output: $BENCH/results/$STAMP.logs/ (copied on exit, gzipped)"; fi
