@@ -182,17 +182,19 @@ gc_counts() {
 
 # ---------- table ----------
 
+# An awk function: the median of a space-separated list of numbers (callers pass non-empty lists).
+AWK_MEDIAN='
+    function median(list,   n, a, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }'
+
 # Prints medians of the raw results of section $1 for systems $2 (space separated, first = ours).
 # Columns: rps per system, ratios ours/other, p50 and p99 (ms) per system.
 median_table() {
   local section=$1 systems=$2
-  awk -F'\t' -v sec="$section" -v systems="$systems" '
-    function median(list,   n, a, i, j, t) {
-      n = split(list, a, " ")
-      for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-      if (n == 0) return ""
-      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
+  awk -F'\t' -v sec="$section" -v systems="$systems" "$AWK_MEDIAN"'
     $1 == sec {
       key = $2 SUBSEP $3
       if (!($2 in seen)) { seen[$2] = 1; rows[++nr] = $2 }

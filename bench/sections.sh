@@ -307,13 +307,7 @@ log_signs() {
 # Medians per row and system of the raw results of section $1 (value column), rows in first-seen order.
 median_rows() {
   local section=$1 systems=$2
-  awk -F'\t' -v sec="$section" -v systems="$systems" '
-    function median(list,   n, a, i, j, t) {
-      n = split(list, a, " ")
-      for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-      if (n == 0) return "-"
-      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
+  awk -F'\t' -v sec="$section" -v systems="$systems" "$AWK_MEDIAN"'
     $1 == sec {
       if (!($2 in seen)) { seen[$2] = 1; rows[++nr] = $2 }
       if ($4 ~ /^-?[0-9.]+$/) { v[$2 SUBSEP $3] = v[$2 SUBSEP $3] " " $4; c[$2 SUBSEP $3]++ }
