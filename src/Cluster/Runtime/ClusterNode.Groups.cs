@@ -74,8 +74,7 @@ public sealed partial class ClusterNode
     {
         var map = Map;
         var home = map.Find(map.GroupHome(group));
-        var cluster = _cluster;
-        return home is null || cluster is null ? null : new Address(cluster.SelfAddress.Protocol, AkkaSettings.SystemName, home.Host, home.BusPort);
+        return home is null || _cluster is null ? null : AddressOf(home);
     }
 
     /// <summary>Asks the shard region for every group the map gives this node and that is not hosted here yet (loop thread).</summary>

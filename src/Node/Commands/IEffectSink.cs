@@ -13,12 +13,3 @@ public interface IEffectSink
 
     void Commit(int slot, ReadOnlySpan<byte> effects, int count);
 }
-
-/// <summary>
-/// Serves clients blocked on keys that a command just made ready (called under the slot's lock,
-/// after the command ran).
-/// </summary>
-public interface IReadyKeysHandler
-{
-    void OnKeysReady(CommandContext ctx, List<byte[]> keys);
-}

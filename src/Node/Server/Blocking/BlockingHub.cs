@@ -11,7 +11,7 @@ namespace QuorumCache.Node.Server.Blocking;
 /// re-running their command with their own connection's context, still under the slot's lock, so no
 /// other client can take the data in between. Timeouts and disconnects remove a waiter.
 /// </summary>
-public sealed class BlockingHub : IReadyKeysHandler
+public sealed class BlockingHub
 {
     private readonly NodeServer _server;
 
@@ -39,6 +39,10 @@ public sealed class BlockingHub : IReadyKeysHandler
                 (this, bc), TimeSpan.FromMilliseconds(timeoutMs), Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// Serves clients blocked on keys that a command just made ready (called under the slot's lock,
+    /// after the command ran).
+    /// </summary>
     public void OnKeysReady(CommandContext ctx, List<byte[]> keys)
     {
         var store = ctx.Slot!;
