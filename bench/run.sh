@@ -23,6 +23,7 @@ SECTIONS="throughput,memory,types,cluster"
 QUICK=0
 CLIENTS=50
 KEYSPACE=100000
+REBAL_SYSTEMS="ours redis" # --rebalance-ours-only: skip Redis Cluster there (for trying a change)
 # Loopback ports: one per system (our nodes also use port + 10000, the Akka bus, and port + 20000, the
 # data links; Redis Cluster nodes port + 10000).
 P_OURS=7379; P_REDIS=7380; P_GARNET=7381
@@ -39,6 +40,7 @@ while [ $# -gt 0 ]; do
     --secs) SECS=$2; shift ;;
     --sections) SECTIONS=$2; shift ;;
     --clients) CLIENTS=$2; shift ;;
+    --rebalance-ours-only) REBAL_SYSTEMS=ours ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac

@@ -1,135 +1,198 @@
 using Microsoft.Extensions.Logging;
-using QuorumCache.Cluster.DataLink;
 using QuorumCache.Cluster.Map;
-using QuorumCache.Cluster.Runtime;
+using QuorumCache.Cluster.Slots;
 
 namespace QuorumCache.Cluster.HandOff;
 
 /// <summary>
-/// Moves a slot between nodes while clients keep writing. The leader records the intent
-/// (BeginMigration) in the log first. Then:
-/// 1. the source snapshots the slot and forwards every later write, numbered, to the target;
-/// 2. the target loads the snapshot, applies writes in order, and acknowledges the snapshot;
-/// 3. the source pauses the slot (new commands are held) and seals the stream at its last number;
-/// 4. the target confirms it applied everything up to the seal; the source asks the leader to commit
-///    the target as owner (CompleteMigration, epoch + 1). A seal left unanswered (a lost frame, or a
-///    gap in the writes the target saw) is retried with a fresh snapshot: the slot is paused, so it
-///    cannot change meanwhile;
-/// 5. on that map the source drops the slot's keys and held commands get MOVED to the target.
-/// A hand-off that stalls is aborted by the leader (AbortMigration): the source resumes serving and
-/// the target discards its partial copy, so no key is lost at any step. All state here lives on the
-/// cluster loop thread.
+/// Moves slots between nodes while clients keep using them, without pausing the source while the map
+/// changes. The coordinator records the intent (BeginMigration) first. Then, for each slot:
+/// 1. the source snapshots the slot and forwards every later write, numbered, to the target, and keeps
+///    serving the slot;
+/// 2. the target loads the snapshot, applies the writes in order, and acknowledges the snapshot;
+/// 3. once every slot of the batch (the slots of one slot group going to one target in one hand-off)
+///    is acknowledged, the source asks the coordinator to make the target the owner of all of them in
+///    one change (CompleteMigration, epoch + 1), still serving meanwhile;
+/// 4. on that map the source seals each slot: under the slot's lock it stops running commands on it (a
+///    command routed before the change runs again and is redirected) and sends the number of its last
+///    write. Commands that reach the source after the change get MOVED;
+/// 5. the target serves the slot once the map names it the owner and it has applied every write up to
+///    the seal (the data link keeps order, so the seal follows the last write); until then, and from
+///    the moment the hand-off started, commands that reach it for the slot wait. It acknowledges the
+///    seal; the source then drops its copy.
+/// The commands a client sees held are only those sent to the target between the change and the seal's
+/// arrival (one data-link hop), not a whole round of acknowledgements and a map change as when the
+/// source paused before asking for the change.
+/// Before the change the coordinator may abort a hand-off that stalls (the target discards its partial
+/// copy; the source never stopped). After it a seal that goes unanswered (a lost frame, or a gap the
+/// target saw in the writes) is sent again with a fresh snapshot; the slot is sealed, so it cannot
+/// change meanwhile. A target that saw the change but whose source failed before sealing serves the copy
+/// it has (it lacks at most the writes the source acknowledged after its last forwarded frame arrived).
+/// All state here lives on the protocol's thread (<see cref="IHandOffCluster.Post"/>).
 /// </summary>
 public sealed partial class HandOffProtocol
 {
-    private sealed class Outgoing(int slot, long tag, string target)
+    private sealed class Outgoing(int slot, long tag, string target, long startedMs)
     {
         public int Slot { get; } = slot;
         public long Tag { get; } = tag;
         public string Target { get; } = target;
+        public long StartedMs { get; } = startedMs;
         public long NextSeq; // guarded by the slot's lock (effects arrive under it)
-        public bool Sealed;
+        public bool SnapshotAcked;
         public long SnapshotSentMs;
+        public long CompleteRequestedMs = -1;
+        public long AckedMs = -1;     // the whole batch's snapshots acknowledged
+        public long SealedMs = -1;    // the map made the target the owner; sealed here
         public long SealSentMs;
         public long SealRetryMs = SealRetryFirstMs;
-        public long CompleteRequestedMs = -1;
     }
 
     private sealed class Incoming(long tag, string source)
     {
         public long Tag { get; } = tag;
         public string Source { get; } = source;
-        public long Expect = -1; // -1: snapshot not loaded yet
+        public long Expect = -1; // -1: snapshot not loaded yet; long.MinValue: a gap was seen
+        public bool Sealed;      // every write up to the source's seal applied (acknowledged)
+        public bool Committed;   // the map names this node the owner
+        public long CommittedMs = -1;
     }
 
-    private readonly ClusterNode _node;
+    private readonly IHandOffCluster _node;
     private readonly IHandOffHost _host;
     private readonly ILogger _log;
     private readonly Dictionary<int, Outgoing> _out = new();
     private readonly Dictionary<int, Incoming> _in = new();
-    // Slots whose whole stream this node confirmed (the source will hand them over any moment);
-    // read by the router from client threads.
-    private readonly bool[] _sealedIn = new bool[Slots.HashSlot.Count];
-
-    /// <summary>
-    /// True when this node confirmed it holds everything of an incoming slot: until its map shows it as
-    /// the owner, commands for the slot should wait here instead of bouncing back to the source.
-    /// </summary>
-    public bool IsSealedIncoming(int slot) => Volatile.Read(ref _sealedIn[slot]);
     // Frames that arrived before this node applied the map entry announcing their hand-off.
     private readonly Dictionary<int, List<(string From, HandOffFrame Frame)>> _early = new();
 
-    public HandOffProtocol(ClusterNode node, IHandOffHost host, ILogger log)
+    // Read by the router from client threads:
+    // slots being handed to this node (commands for them wait here);
+    private readonly bool[] _incoming = new bool[HashSlot.Count];
+    // slots this node received by a completed hand-off: the epoch that made it the owner, the incarnation
+    // it was received in (0 = none), and the attempt's tag (to answer a repeated seal).
+    private readonly long[] _receivedEpoch = new long[HashSlot.Count];
+    private readonly int[] _receivedIn = new int[HashSlot.Count];
+    private readonly long[] _receivedTag = new long[HashSlot.Count];
+    private TaskCompletionSource _incomingChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public HandOffProtocol(IHandOffCluster node, IHandOffHost host, ILogger log)
     {
         _node = node;
         _host = host;
         _log = log;
         node.MapChanged += OnMap;
-        node.MigrationTick += OnTick;
-        if (node.DataLinks is { } bus) Attach(bus);
-        node.DataLinksReady += Attach;
+        node.HandOffTick += OnTick;
+        node.ReceiveHandOffFrames((from, payload) =>
+        {
+            HandOffFrame f;
+            try
+            {
+                f = HandOffFrame.Decode(payload);
+            }
+            catch (InvalidDataException ex)
+            {
+                LogBadFrame(_log, from, ex.Message);
+                return;
+            }
+            node.Post(() => OnFrame(from, f));
+        });
     }
 
     public int OutgoingCount => _out.Count;
     public int IncomingCount => _in.Count;
 
-    private void Attach(IDataLinks bus) => bus.SetHandler(DataChannel.HandOff, (from, _, payload) =>
-    {
-        HandOffFrame f;
-        try
-        {
-            f = HandOffFrame.Decode(payload);
-        }
-        catch (InvalidDataException ex)
-        {
-            LogBadFrame(_log, from, ex.Message);
-            return;
-        }
-        _node.Post(() => OnFrame(from, f));
-    });
+    /// <summary>
+    /// True while a hand-off of the slot to this node is under way: commands for it wait here (a client
+    /// sent here by the source's MOVED must not be sent back before this node has seen the change).
+    /// </summary>
+    public bool IsIncoming(int slot) => Volatile.Read(ref _incoming[slot]);
 
-    private void Send(string to, HandOffFrame f) => _node.DataLinks?.Send(to, DataChannel.HandOff, f.Encode());
+    /// <summary>Completes when an incoming slot finishes (received or given up).</summary>
+    public Task WhenIncomingChanges => Volatile.Read(ref _incomingChanged).Task;
+
+    /// <summary>
+    /// True when this node became the slot's owner by a hand-off it completed in this incarnation and the
+    /// slot has not changed owner since (<paramref name="epoch"/> is the slot's epoch in the map the caller
+    /// routes by): it holds every write, so it serves the slot even before the group's actor arrives.
+    /// </summary>
+    public bool IsReceived(int slot, long epoch) =>
+        Volatile.Read(ref _receivedEpoch[slot]) == epoch && Volatile.Read(ref _receivedIn[slot]) == _node.Incarnation;
+
+    private void Send(string to, HandOffFrame f) => _node.SendHandOffFrame(to, f.Encode());
 
     private void OnMap(ClusterMap map)
     {
         var me = _node.MyId;
         foreach (var mig in map.Migrations.Values)
         {
-            if (mig.Source == me && !_out.ContainsKey(mig.Slot)) StartOutgoing(mig);
-            if (mig.Target == me && (!_in.TryGetValue(mig.Slot, out var i) || i.Tag != mig.StartedAtMs))
-            {
-                _in[mig.Slot] = new Incoming(mig.StartedAtMs, mig.Source);
-                if (_early.Remove(mig.Slot, out var early))
-                    foreach (var (from, frame) in early) OnFrame(from, frame);
-            }
+            // A slot still arriving here is handed on only once it has arrived.
+            if (mig.Source == me && !_out.ContainsKey(mig.Slot) && !_in.ContainsKey(mig.Slot)) StartOutgoing(mig);
+            if (mig.Target == me && (!_in.TryGetValue(mig.Slot, out var i) || i.Tag != mig.StartedAtMs)) TakeUpIncoming(mig);
         }
         if (_early.Count > 1024) _early.Clear();
         foreach (var o in _out.Values.ToList())
         {
-            if (map.Migrations.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag) continue;
-            _out.Remove(o.Slot);
-            _host.StopForwarding(o.Slot);
-            // Completed when the slot is no longer ours: its owner is the target, or already a later
-            // owner when this node applied several entries at once (a lagging source). Aborted otherwise.
-            var completed = map.PrimaryOf(o.Slot) != me;
-            if (completed) _host.ClearSlot(o.Slot);
-            _host.Resume(o.Slot);
-            LogOutgoing(_log, o.Slot, o.Target, completed ? "completed" : "aborted");
+            if (o.SealedMs >= 0 || (map.Migrations.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag)) continue;
+            // Completed when the slot is no longer ours: its owner is the target, or already a later owner
+            // when this node applied several entries at once (the target hands it on only once sealed).
+            if (map.PrimaryOf(o.Slot) != me) Seal(o);
+            else
+            {
+                _out.Remove(o.Slot);
+                _host.StopForwarding(o.Slot);
+                LogOutgoing(_log, o, "aborted", _node.NowMs);
+            }
         }
         foreach (var (slot, i) in _in.ToList())
         {
-            if (map.Migrations.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag) continue;
-            _in.Remove(slot);
-            Volatile.Write(ref _sealedIn[slot], false);
-            if (map.PrimaryOf(slot) != me) _host.ClearSlot(slot); // aborted: drop the partial copy
+            if (i.Committed || (map.Migrations.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag)) continue;
+            if (map.PrimaryOf(slot) == me)
+            {
+                i.Committed = true;
+                i.CommittedMs = _node.NowMs;
+                if (i.Sealed) Received(slot, i, map);
+            }
+            else
+            {
+                _in.Remove(slot);
+                _host.ClearSlot(slot); // aborted: drop the partial copy
+                EndIncoming(slot);
+            }
         }
+        // A target that failed after the change but before confirming the seal: the slot is lost with it
+        // (the coordinator gives the failed node's slots to others); stop resending.
+        foreach (var o in _out.Values.ToList())
+            if (o.SealedMs >= 0 && map.Find(o.Target)?.State is not (MemberState.Up or MemberState.Leaving))
+            {
+                _out.Remove(o.Slot);
+                _host.StopForwarding(o.Slot);
+                _host.ClearSlot(o.Slot);
+                _host.Resume(o.Slot);
+                LogTargetLost(_log, o.Slot, o.Target);
+            }
+        // A source that failed after the change but before sealing: serve what arrived from it.
+        foreach (var (slot, i) in _in.ToList())
+            if (i.Committed && !i.Sealed && map.Find(i.Source)?.State is not (MemberState.Up or MemberState.Leaving))
+            {
+                LogSourceLost(_log, slot, i.Source, i.Expect - 1);
+                Received(slot, i, map);
+            }
+    }
+
+    private void TakeUpIncoming(Migration mig)
+    {
+        _in[mig.Slot] = new Incoming(mig.StartedAtMs, mig.Source);
+        Volatile.Write(ref _incoming[mig.Slot], true);
+        if (_early.Remove(mig.Slot, out var early))
+            foreach (var (from, frame) in early) OnFrame(from, frame);
     }
 
     private void StartOutgoing(Migration mig)
     {
-        var o = new Outgoing(mig.Slot, mig.StartedAtMs, mig.Target);
+        var o = new Outgoing(mig.Slot, mig.StartedAtMs, mig.Target, _node.NowMs);
         _out[mig.Slot] = o;
-        LogOutgoing(_log, mig.Slot, mig.Target, "started");
+        LogOutgoing(_log, o, "started", o.StartedMs);
         SendSnapshot(o);
     }
 
@@ -146,8 +209,47 @@ public sealed partial class HandOffProtocol
             effects => Send(o.Target, new HandOffFrame(HandOffKind.Effects, o.Slot, o.Tag, ++o.NextSeq, effects)));
     }
 
+    /// <summary>The map made the target the owner: stop running commands on the slot here and send the seal.</summary>
+    private void Seal(Outgoing o)
+    {
+        o.SealedMs = _node.NowMs;
+        _host.Pause(o.Slot, () => SendSeal(o));
+    }
+
+    private void SendSeal(Outgoing o)
+    {
+        o.SealSentMs = _node.NowMs;
+        Send(o.Target, new HandOffFrame(HandOffKind.Seal, o.Slot, o.Tag, o.NextSeq, default));
+    }
+
+    /// <summary>
+    /// The seal went unanswered: the target saw a gap in the writes, or the seal or its answer was lost.
+    /// The slot is sealed, so a fresh snapshot followed by the seal again lets the target confirm.
+    /// Waits double after each try, so a target busy loading a large slot is not buried in copies.
+    /// </summary>
+    private void ResendSeal(Outgoing o)
+    {
+        o.SealRetryMs = Math.Min(o.SealRetryMs * 2, SealRetryMaxMs);
+        LogSealRetry(_log, o.Slot, o.Target);
+        _host.Pause(o.Slot, () =>
+        {
+            SendSnapshot(o);
+            SendSeal(o);
+        });
+    }
+
+    private const long SealRetryFirstMs = 500;
+    private const long SealRetryMaxMs = 4000;
+
     private void OnFrame(string from, HandOffFrame f)
     {
+        // A slot this node already received: answer a repeated seal (its answer was lost), ignore copies.
+        if (f.Kind is HandOffKind.Snapshot or HandOffKind.Effects or HandOffKind.Seal
+            && Volatile.Read(ref _receivedTag[f.Slot]) == f.Tag && !_in.ContainsKey(f.Slot))
+        {
+            if (f.Kind == HandOffKind.Seal) Send(from, f with { Kind = HandOffKind.AckSeal, Payload = default });
+            return;
+        }
         // A frame for an attempt this node has not taken up yet: either its map entry has not arrived,
         // or it arrived in this loop step and MapChanged (which takes it up) runs at the end of the step.
         if (f.Kind is HandOffKind.Snapshot or HandOffKind.Effects or HandOffKind.Seal && NotTakenUpYet(f))
@@ -168,55 +270,65 @@ public sealed partial class HandOffProtocol
             case HandOffKind.Effects when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
                 if (f.Seq != i.Expect)
                 {
-                    LogGap(_log, f.Slot, i.Expect, f.Seq);
-                    i.Expect = long.MinValue; // never acknowledge a seal now: the leader aborts on timeout
+                    if (i.Expect != long.MinValue) LogGap(_log, f.Slot, i.Expect, f.Seq);
+                    i.Expect = long.MinValue; // no seal is confirmed now: a fresh snapshot comes (or an abort)
                     break;
                 }
                 _host.Apply(f.Slot, f.Payload);
                 i.Expect++;
                 break;
             case HandOffKind.Seal when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
-                if (i.Expect == f.Seq + 1)
-                {
-                    Volatile.Write(ref _sealedIn[f.Slot], true);
-                    Send(from, f with { Kind = HandOffKind.AckSeal, Payload = default });
-                }
+                if (i.Expect != f.Seq + 1) break;
+                i.Sealed = true;
+                Send(from, f with { Kind = HandOffKind.AckSeal, Payload = default });
+                if (i.Committed) Received(f.Slot, i, _node.Map);
                 break;
-            case HandOffKind.AckSnapshot when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && !o.Sealed:
-                o.Sealed = true;
-                _host.Pause(f.Slot, () => SendSeal(o));
+            case HandOffKind.AckSnapshot when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && !o.SnapshotAcked:
+                o.SnapshotAcked = true;
+                var batch = BatchOf(o);
+                if (!batch.TrueForAll(x => x.SnapshotAcked)) break;
+                var now = _node.NowMs;
+                foreach (var x in batch) x.AckedMs = now;
+                _completeDue = true; // one request for the batch on this step's tick
                 break;
-            case HandOffKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.Sealed && o.CompleteRequestedMs < 0:
-                o.CompleteRequestedMs = 0; // batched into one request per target on the next tick
-                _completeDue = true;
+            case HandOffKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.SealedMs >= 0:
+                _out.Remove(f.Slot);
+                _host.StopForwarding(f.Slot);
+                _host.ClearSlot(f.Slot);
+                _host.Resume(f.Slot); // commands still waiting on the slot now find the new owner
+                LogOutgoing(_log, o, "completed", _node.NowMs);
                 break;
         }
     }
 
-    private void SendSeal(Outgoing o)
+    /// <summary>The slot is this node's now, with every write: serve it.</summary>
+    private void Received(int slot, Incoming i, ClusterMap map)
     {
-        o.SealSentMs = _node.NowMs;
-        Send(o.Target, new HandOffFrame(HandOffKind.Seal, o.Slot, o.Tag, o.NextSeq, default));
+        _in.Remove(slot);
+        Volatile.Write(ref _receivedIn[slot], 0);
+        Volatile.Write(ref _receivedTag[slot], i.Tag);
+        Volatile.Write(ref _receivedEpoch[slot], map[slot]?.Epoch ?? 0);
+        Volatile.Write(ref _receivedIn[slot], _node.Incarnation);
+        EndIncoming(slot);
+        if (i.CommittedMs >= 0 && slot % SlotGroup.Size == 0) LogReceived(_log, SlotGroup.Of(slot), slot, _node.NowMs - i.CommittedMs);
+        // The map may already hand the slot on.
+        if (map.Migrations.TryGetValue(slot, out var next) && next.Source == _node.MyId && !_out.ContainsKey(slot)) StartOutgoing(next);
     }
 
-    /// <summary>
-    /// The seal went unanswered: the target saw a gap in the writes, or the seal or its answer was lost.
-    /// The slot is paused, so a fresh snapshot followed by the seal again lets the target confirm.
-    /// Waits double after each try, so a target busy loading a large slot is not buried in copies.
-    /// </summary>
-    private void ResendSeal(Outgoing o)
+    private void EndIncoming(int slot)
     {
-        o.SealRetryMs = Math.Min(o.SealRetryMs * 2, SealRetryMaxMs);
-        LogSealRetry(_log, o.Slot, o.Target);
-        _host.Pause(o.Slot, () =>
-        {
-            SendSnapshot(o);
-            SendSeal(o);
-        });
+        Volatile.Write(ref _incoming[slot], false);
+        Interlocked.Exchange(ref _incomingChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
-    private const long SealRetryFirstMs = 500;
-    private const long SealRetryMaxMs = 4000;
+    /// <summary>The slots of <paramref name="o"/>'s batch: same hand-off, same target, same slot group.</summary>
+    private List<Outgoing> BatchOf(Outgoing o)
+    {
+        var batch = new List<Outgoing>(SlotGroup.Size);
+        foreach (var slot in SlotGroup.Slots(SlotGroup.Of(o.Slot)))
+            if (_out.TryGetValue(slot, out var x) && x.Tag == o.Tag && x.Target == o.Target) batch.Add(x);
+        return batch;
+    }
 
     private bool NotTakenUpYet(HandOffFrame f)
     {
@@ -227,51 +339,80 @@ public sealed partial class HandOffProtocol
 
     private bool _completeDue;
 
-    private void OnTick(long now)
-    {
-        // Completion requests go out in one entry per target; a request can be lost in a leader
-        // change, so it is repeated until the map moves on.
-        var due = new Dictionary<(string Target, long Tag), List<(int, string)>>();
-        foreach (var o in _out.Values)
-        {
-            if (o.CompleteRequestedMs == 0 || (o.CompleteRequestedMs > 0 && now - o.CompleteRequestedMs > 1000))
-            {
-                o.CompleteRequestedMs = now;
-                if (!due.TryGetValue((o.Target, o.Tag), out var list)) due[(o.Target, o.Tag)] = list = [];
-                list.Add((o.Slot, o.Target));
-            }
-            // No acknowledgement of the snapshot (lost in a reconnect): send a fresh one.
-            else if (!o.Sealed && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
-            else if (o.Sealed && o.CompleteRequestedMs < 0 && now - o.SealSentMs > o.SealRetryMs) ResendSeal(o);
-        }
-        _completeDue = false;
-        foreach (var ((target, tag), slots) in due)
-            _node.Propose(new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = slots, Source = _node.MyId, Target = target, TimeMs = tag });
-    }
-
     /// <summary>True when completions are waiting for the next tick.</summary>
     public bool CompletionsPending => _completeDue;
 
-    /// <summary>One line per slot group at Information (groups move whole, in one batch: its first slot
-    /// stands for it), every slot at Debug: 2 lines per slot were 30,000 lines for one 3 → 4 rebalance.</summary>
-    private static void LogOutgoing(ILogger logger, int slot, string target, string outcome)
+    private void OnTick(long now)
     {
-        if (slot % Slots.SlotGroup.Size == 0)
-            LogGroupOutgoing(logger, Slots.SlotGroup.Of(slot), slot, slot + Slots.SlotGroup.Size - 1, target, outcome);
-        else LogSlotOutgoing(logger, slot, target, outcome);
+        // Completion requests go out one per batch once all its snapshots are acknowledged; a request can
+        // be lost in a coordinator change, so it is repeated until the map moves on.
+        List<Outgoing>? ready = null;
+        foreach (var o in _out.Values)
+        {
+            if (o.SealedMs >= 0)
+            {
+                if (now - o.SealSentMs > o.SealRetryMs) ResendSeal(o);
+            }
+            else if (o.AckedMs >= 0)
+            {
+                if (o.CompleteRequestedMs < 0 || now - o.CompleteRequestedMs > 1000) (ready ??= []).Add(o);
+            }
+            // No acknowledgement of the snapshot (lost in a reconnect): send a fresh one.
+            else if (!o.SnapshotAcked && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
+        }
+        _completeDue = false;
+        if (ready is null) return;
+        var asked = new HashSet<Outgoing>();
+        foreach (var o in ready)
+        {
+            if (!asked.Add(o)) continue;
+            var batch = BatchOf(o);
+            asked.UnionWith(batch);
+            foreach (var x in batch) x.CompleteRequestedMs = now;
+            _node.Propose(new ClusterCommand
+            {
+                Op = ClusterOp.CompleteMigration, Slots = batch.ConvertAll(x => (x.Slot, x.Target)), Source = _node.MyId,
+                Target = o.Target, TimeMs = o.Tag,
+            });
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "hand-off of slot group {Group} (slots {First}-{Last}) to {Target} {Outcome}")]
-    private static partial void LogGroupOutgoing(ILogger logger, int group, int first, int last, string target, string outcome);
+    /// <summary>One line per slot group at Information (groups move whole, in one batch: its first slot
+    /// stands for it), every slot at Debug: 2 lines per slot were 30,000 lines for one 3 → 4 rebalance.
+    /// The end of a hand-off says where its time went: copying (until the batch's snapshots were all
+    /// acknowledged), then the map change, then the seal's confirmation (commands for the slot that
+    /// reached the target meanwhile waited there).</summary>
+    private static void LogOutgoing(ILogger logger, Outgoing o, string outcome, long now)
+    {
+        var first = o.Slot % SlotGroup.Size == 0;
+        if (!logger.IsEnabled(first ? LogLevel.Information : LogLevel.Debug)) return;
+        var timing = outcome == "started" ? "" : $" after {now - o.StartedMs} ms"
+            + (o.AckedMs < 0 ? ", before the copy was confirmed"
+                : $": copy {o.AckedMs - o.StartedMs} ms" + (o.SealedMs < 0 ? "" : $", map change {o.SealedMs - o.AckedMs} ms, seal confirmed {now - o.SealedMs} ms"));
+        if (first) LogGroupOutgoing(logger, SlotGroup.Of(o.Slot), o.Slot, o.Slot + SlotGroup.Size - 1, o.Target, outcome, timing);
+        else LogSlotOutgoing(logger, o.Slot, o.Target, outcome, timing);
+    }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "hand-off of slot {Slot} to {Target} {Outcome}")]
-    private static partial void LogSlotOutgoing(ILogger logger, int slot, string target, string outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "hand-off of slot group {Group} (slots {First}-{Last}) to {Target} {Outcome}{Timing}")]
+    private static partial void LogGroupOutgoing(ILogger logger, int group, int first, int last, string target, string outcome, string timing);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "hand-off of slot {Slot}: expected write {Expected}, got {Got}; waiting for abort")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "hand-off of slot {Slot} to {Target} {Outcome}{Timing}")]
+    private static partial void LogSlotOutgoing(ILogger logger, int slot, string target, string outcome, string timing);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "slot group {Group} (from slot {Slot}) received; its commands waited {WaitMs} ms after the map change for the seal")]
+    private static partial void LogReceived(ILogger logger, int group, int slot, long waitMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "hand-off of slot {Slot}: expected write {Expected}, got {Got}; waiting for a fresh snapshot")]
     private static partial void LogGap(ILogger logger, int slot, long expected, long got);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "hand-off of slot {Slot} to {Target}: seal unanswered, sending the slot again")]
     private static partial void LogSealRetry(ILogger logger, int slot, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "slot {Slot}: its source {Source} failed after handing it over but before sealing it; serving the copy received (up to write {LastWrite})")]
+    private static partial void LogSourceLost(ILogger logger, int slot, string source, long lastWrite);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "slot {Slot}: its new owner {Target} failed before confirming the seal; dropping the copy here")]
+    private static partial void LogTargetLost(ILogger logger, int slot, string target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "dropped a malformed hand-off frame from {From}: {Error}")]
     private static partial void LogBadFrame(ILogger logger, string from, string error);

@@ -26,8 +26,8 @@ public sealed partial class ClusterNode
     private IActorRef _proxy = ActorRefs.Nobody;
     private int _incarnation;
 
-    /// <summary>How many actor systems this node has started (more than one: it was downed and rejoined).</summary>
-    internal int Incarnations => Volatile.Read(ref _incarnation);
+    /// <summary>The number of the actor system running now, counting from 1 (more than 1: the node was downed and rejoined).</summary>
+    internal int Incarnation => Volatile.Read(ref _incarnation);
     private long _restartAtMs = -1;
     private volatile ImmutableHashSet<string> _reachable = ImmutableHashSet<string>.Empty;
     private volatile ImmutableHashSet<string> _live = ImmutableHashSet<string>.Empty;

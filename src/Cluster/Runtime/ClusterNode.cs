@@ -15,7 +15,7 @@ namespace QuorumCache.Cluster.Runtime;
 /// The map is published as an immutable object (<see cref="Map"/>) and <see cref="MapChanged"/> fires
 /// on the loop thread after each step that changed it.
 /// </summary>
-public sealed partial class ClusterNode : IAsyncDisposable
+public sealed partial class ClusterNode : IAsyncDisposable, HandOff.IHandOffCluster
 {
     private const string MapFile = "cluster-map.bin";
     private readonly ClusterNodeOptions _options;
@@ -210,7 +210,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
                     }
                     FlushOutbox();
                 }
-                MigrationTick?.Invoke(now);
+                HandOffTick?.Invoke(now);
                 AfterStep(now);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -225,7 +225,18 @@ public sealed partial class ClusterNode : IAsyncDisposable
     }
 
     /// <summary>Called on every loop step (about every 10 ms): hand-off progress and retries.</summary>
-    public event Action<long>? MigrationTick;
+    public event Action<long>? HandOffTick;
+
+    int HandOff.IHandOffCluster.Incarnation => Incarnation;
+
+    void HandOff.IHandOffCluster.SendHandOffFrame(string nodeId, byte[] frame) => _links?.Send(nodeId, DataChannel.HandOff, frame);
+
+    void HandOff.IHandOffCluster.ReceiveHandOffFrames(Action<string, ReadOnlyMemory<byte>> receiver)
+    {
+        void Attach(IDataLinks links) => links.SetHandler(DataChannel.HandOff, (from, _, payload) => receiver(from, payload));
+        if (_links is { } now) Attach(now);
+        DataLinksReady += Attach;
+    }
 
     private void AfterStep(long now)
     {
@@ -234,6 +245,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
             _mapDirty = false;
             _saveDirty = true;
             OnMapApplied(_map);
+            NoteUnhostedGroups(_map, now);
             MapChanged?.Invoke(_map);
         }
         if (_saveDirty && now - _lastSaveMs >= 200)

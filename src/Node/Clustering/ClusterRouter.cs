@@ -7,8 +7,9 @@ namespace QuorumCache.Node.Clustering;
 /// <summary>
 /// Routes by the committed cluster map: slots this node owns run here (unless this node cannot prove
 /// it still owns them: then CLUSTERDOWN), slots owned elsewhere answer MOVED, unassigned slots
-/// "Hash slot not served", and a slot paused for a hand-off, or whose slot group's actor is not on this
-/// node yet, holds the command.
+/// "Hash slot not served". A slot being handed to this node, a slot sealed here after being handed
+/// away (for a command that routed just before the change), or a slot whose group's actor is not on
+/// this node yet (unless the slot came by a completed hand-off) holds the command.
 /// </summary>
 public sealed class ClusterRouter : ISlotRouter
 {
@@ -36,29 +37,35 @@ public sealed class ClusterRouter : ISlotRouter
         }
         var group = map[slot];
         if (group is null) return new RouteDecision(RouteKind.Unserved);
+        // A slot being handed to this node: its commands wait until it has arrived (from the moment the
+        // hand-off starts, so a client sent here by the source is never sent back).
+        if (HandOff?.IsIncoming(slot) == true) return new RouteDecision(RouteKind.Hold);
         if (group.Primary == node.MyId)
         {
             if (Volatile.Read(ref _paused[slot]) is not null) return new RouteDecision(RouteKind.Hold);
             if (!node.CanServe) return new RouteDecision(RouteKind.ClusterDown);
-            // The slot's group actor has not arrived here yet (the group just moved here, or Sharding is
-            // placing it): wait for it.
-            return node.IsGroupHosted(SlotGroup.Of(slot)) ? RouteDecision.Local : new RouteDecision(RouteKind.Hold);
+            // The slot's group actor has not arrived here yet (Sharding is placing it): wait for it, unless
+            // this node received the slot by a completed hand-off (it has every write; the actor follows).
+            return node.IsGroupHosted(SlotGroup.Of(slot)) || HandOff?.IsReceived(slot, group.Epoch) == true
+                ? RouteDecision.Local : new RouteDecision(RouteKind.Hold);
         }
-        // This node already holds every write of the slot and the hand-over is being committed:
-        // wait for the map instead of sending the client back to the source.
-        if (HandOff?.IsSealedIncoming(slot) == true) return new RouteDecision(RouteKind.Hold);
         var owner = map.Find(group.Primary);
         return owner is null ? new RouteDecision(RouteKind.Unserved) : new RouteDecision(RouteKind.Moved, owner.Endpoint);
     }
 
     public Task WhenSlotChanges(int slot)
     {
+        // Each task is taken before its check, so a change in between is not missed.
         if (Volatile.Read(ref _paused[slot]) is { } paused) return paused.Task;
-        if (HandOff?.IsSealedIncoming(slot) == true) return Volatile.Read(ref _mapChanged).Task;
-        // Waiting for the group actor (the task is taken before the check, so a change in between is not
-        // missed); the map may also move the slot away meanwhile.
+        var mapChanged = Volatile.Read(ref _mapChanged).Task;
+        if (HandOff is { } handOff)
+        {
+            var incoming = handOff.WhenIncomingChanges;
+            if (handOff.IsIncoming(slot)) return Task.WhenAny(incoming, mapChanged);
+        }
+        // Waiting for the group actor; the map may also move the slot away meanwhile.
         var hosting = node.WhenHostingChanges;
-        if (!node.IsGroupHosted(SlotGroup.Of(slot))) return Task.WhenAny(hosting, Volatile.Read(ref _mapChanged).Task);
+        if (!node.IsGroupHosted(SlotGroup.Of(slot))) return Task.WhenAny(hosting, mapChanged);
         return Task.CompletedTask;
     }
 

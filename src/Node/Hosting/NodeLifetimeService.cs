@@ -60,7 +60,7 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
         }
         if (_cluster?.Node is { } node)
         {
-            await DrainAsync(node, cancellationToken);
+            await DrainAsync(node, _cluster.HandOff.Protocol, cancellationToken);
             await _cluster.DisposeAsync();
         }
         if (_expiry is not null) await _expiry.DisposeAsync();
@@ -69,8 +69,11 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
         LogStopped(logger);
     }
 
-    /// <summary>Graceful leave: mark this node Leaving, wait until the rebalancer moved its slots away and it was removed.</summary>
-    private async Task DrainAsync(QuorumCache.Cluster.Runtime.ClusterNode node, CancellationToken ct)
+    /// <summary>
+    /// Graceful leave: mark this node Leaving, wait until the rebalancer moved its slots away and it was
+    /// removed, and until the new owners confirmed the last writes of every slot it handed over.
+    /// </summary>
+    private async Task DrainAsync(QuorumCache.Cluster.Runtime.ClusterNode node, QuorumCache.Cluster.HandOff.HandOffProtocol handOff, CancellationToken ct)
     {
         var map = node.Map;
         if (map.Members.Count <= 1 || map.Find(node.MyId) is null) return;
@@ -80,8 +83,8 @@ public sealed partial class NodeLifetimeService(NodeServer server, IServer http,
         {
             map = node.Map;
             var me = map.Find(node.MyId);
-            if (me is null) break;
-            if (me.State != MemberState.Leaving)
+            if (me is null && handOff.OutgoingCount == 0) break;
+            if (me is not null && me.State != MemberState.Leaving)
                 node.Propose(new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = node.MyId, State = MemberState.Leaving });
             try { await Task.Delay(200, ct); } catch (OperationCanceledException) { break; }
         }

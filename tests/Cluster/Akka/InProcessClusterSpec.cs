@@ -139,7 +139,7 @@ public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, 
             foreach (var n in rest) Assert.Equal(MemberState.Failed, n.Cluster.Map.Find(cut.Cluster.MyId)?.State);
         }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
         // Its own Split Brain Resolver downs it (it is the minority) and it starts a new actor system to rejoin.
-        await AwaitConditionAsync(() => Task.FromResult(cut.Cluster.Incarnations > 1), TimeSpan.FromSeconds(15));
+        await AwaitConditionAsync(() => Task.FromResult(cut.Cluster.Incarnation > 1), TimeSpan.FromSeconds(15));
         // Long enough for Akka's seed-node timeout (2 s) to pass several times over: a node allowed to
         // form a cluster alone would have.
         var until = DateTime.UtcNow.AddSeconds(8);
