@@ -153,8 +153,24 @@ public sealed class ClusterMap
 
     private string?[] ComputeHomes()
     {
+        // ProjectedOwner for every slot, in one pass over the slots and one over the hand-offs (this runs
+        // on every new map, dozens of times a second while a rebalance runs).
+        var owners = new string?[_slots.Length];
+        string? member = null, notMember = null;
+        for (var s = 0; s < owners.Length; s++)
+        {
+            var p = _slots[s]?.Primary;
+            if (p is null) continue;
+            if (p == member) owners[s] = p;
+            else if (p == notMember) continue;
+            else if (Members.ContainsKey(p)) owners[s] = member = p;
+            else notMember = p;
+        }
+        foreach (var mig in Migrations.Values)
+            if (Find(mig.Source)?.State is MemberState.Up or MemberState.Leaving && Find(mig.Target)?.State == MemberState.Up)
+                owners[mig.Slot] = mig.Target;
         var homes = new string?[Slots.SlotGroup.Count];
-        var tally = new Dictionary<string, int>(StringComparer.Ordinal);
+        var tally = new List<(string Id, int Count)>(4);
         for (var g = 0; g < homes.Length; g++)
         {
             tally.Clear();
@@ -163,9 +179,12 @@ public sealed class ClusterMap
             var first = Slots.SlotGroup.FirstSlot(g);
             for (var s = first; s < first + Slots.SlotGroup.Size; s++)
             {
-                var owner = ProjectedOwner(s);
+                var owner = owners[s];
                 if (owner is null) continue;
-                var n = tally[owner] = tally.GetValueOrDefault(owner) + 1;
+                var i = tally.FindIndex(t => t.Id == owner);
+                var n = i < 0 ? 1 : tally[i].Count + 1;
+                if (i < 0) tally.Add((owner, 1));
+                else tally[i] = (owner, n);
                 if (n > bestCount) (best, bestCount) = (owner, n);
             }
             homes[g] = best;

@@ -168,21 +168,19 @@ public sealed partial class ClusterNode : IAsyncDisposable, HandOff.IHandOffClus
         var tick = TimeSpan.FromMilliseconds(10);
         var nextCoordinator = 0L;
         var nextHeartbeat = 0L;
+        // A step runs when work arrives, and at least every tick: the timer queues an empty item unless
+        // one is still queued (cheaper than a cancelled wait per idle tick, which throws).
+        var tickQueued = 0;
+        Action tickItem = () => Volatile.Write(ref tickQueued, 0);
+        using var ticker = _time.CreateTimer(_ =>
+        {
+            if (Interlocked.Exchange(ref tickQueued, 1) == 0) _work.Writer.TryWrite(tickItem);
+        }, null, tick, tick);
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
-                {
-                    wait.CancelAfter(tick);
-                    try
-                    {
-                        await _work.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
-                    {
-                    }
-                }
+                await _work.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false);
                 while (_work.Reader.TryRead(out var item)) item();
                 var now = NowMs;
                 if (_restartAtMs >= 0 && now >= _restartAtMs)
@@ -248,7 +246,10 @@ public sealed partial class ClusterNode : IAsyncDisposable, HandOff.IHandOffClus
             NoteUnhostedGroups(_map, now);
             MapChanged?.Invoke(_map);
         }
-        if (_saveDirty && now - _lastSaveMs >= 200)
+        // At most once a second (a rebalance changes the map dozens of times a second; each save
+        // compresses the whole map and fsyncs): a restarted node pulls the newest map from the cluster
+        // anyway, the saved one only tells it which cluster to rejoin and through whom.
+        if (_saveDirty && now - _lastSaveMs >= 1000)
         {
             _saveDirty = false;
             _lastSaveMs = now;

@@ -40,7 +40,8 @@ public sealed class Keyspace
     {
         if (sample.Count == 0)
         {
-            if (ExpiresCount == 0) Volatile.Write(ref _averageTtlMs, 0);
+            // (Counting walks every slot: only when there is an average to reset.)
+            if (Volatile.Read(ref _averageTtlMs) != 0 && ExpiresCount == 0) Volatile.Write(ref _averageTtlMs, 0);
             return;
         }
         var current = Volatile.Read(ref _averageTtlMs);

@@ -97,4 +97,47 @@ public class ClusterMapTests
             Assert.Equal(map.AssignedSlots, counts.Values.Sum());
         }
     }
+
+    /// <summary>
+    /// A group's home is the owner most of its slots project to (ProjectedOwner: the target of a hand-off
+    /// both of whose sides are up, else the primary while a member; ties go to the owner reached first in
+    /// slot order), on random maps with hand-offs, failed and leaving members and removed owners.
+    /// </summary>
+    [Fact]
+    public void Group_home_is_the_majority_of_the_projected_owners()
+    {
+        for (var seed = 1; seed <= 40; seed++)
+        {
+            var rng = new Random(seed);
+            var ids = Enumerable.Range(1, 5).Select(MapKit.Id).ToArray();
+            var kit = MapKit.Bootstrapped(ids[0]);
+            foreach (var id in ids[1..]) kit.Add(id);
+            for (var s = 0; s < HashSlot.Count; s += rng.Next(1, 200))
+                kit.Assign(Enumerable.Range(s, Math.Min(rng.Next(1, 300), HashSlot.Count - s)), ids[rng.Next(ids.Length)]);
+            for (var m = 0; m < 30; m++)
+            {
+                var slot = rng.Next(HashSlot.Count);
+                var from = kit.Map.PrimaryOf(slot);
+                var to = ids[rng.Next(ids.Length)];
+                if (from is null || from == to || kit.Map.Migrations.ContainsKey(slot)) continue;
+                var run = Enumerable.Range(slot, Math.Min(rng.Next(1, 100), HashSlot.Count - slot))
+                    .TakeWhile(x => kit.Map.PrimaryOf(x) == from && !kit.Map.Migrations.ContainsKey(x)).ToList();
+                kit.Begin(run, from, to, timeMs: m + 1);
+            }
+            kit.SetState(ids[rng.Next(1, ids.Length)], MemberState.Failed);
+            kit.SetState(ids[rng.Next(1, ids.Length)], MemberState.Leaving);
+            if (rng.Next(2) == 0) kit.Remove(ids[rng.Next(1, ids.Length)]);
+            var map = kit.Map;
+            for (var g = 0; g < SlotGroup.Count; g++)
+            {
+                string? best = null;
+                var bestCount = 0;
+                var tally = new Dictionary<string, int>();
+                foreach (var slot in SlotGroup.Slots(g))
+                    if (map.ProjectedOwner(slot) is { } owner && (tally[owner] = tally.GetValueOrDefault(owner) + 1) > bestCount)
+                        (best, bestCount) = (owner, tally[owner]);
+                Assert.True(best == map.GroupHome(g), $"seed {seed}, group {g}: home {map.GroupHome(g)}, expected {best}");
+            }
+        }
+    }
 }
