@@ -128,17 +128,17 @@ section_types() {
 
 # ---------- cluster: our 3 nodes vs Redis Cluster with 3 primaries + 3 replicas ----------
 
-# "state known_nodes pending_moves migrations groups_owned groups_hosted" from CLUSTER INFO of our node
+# "state known_nodes pending_moves handoffs groups_owned groups_hosted" from CLUSTER INFO of our node
 # on PORT; nothing when it does not answer.
 ours_state() {
   timeout 3 redis-cli -p "$1" cluster info 2>/dev/null | tr -d '\r' | awk -F: '
     { v[$1] = $2 }
     END { if (v["cluster_state"] != "") print v["cluster_state"], v["cluster_known_nodes"], v["cluster_rebalance_pending_moves"],
-            v["cluster_migrations_in_progress"], v["cluster_slot_groups_owned"], v["cluster_slot_groups_hosted"] }'
+            v["cluster_handoffs_in_progress"], v["cluster_slot_groups_owned"], v["cluster_slot_groups_hosted"] }'
 }
 
 # Are our nodes on PORTS... settled? Each answers cluster_state:ok, knows exactly these nodes, has no
-# pending rebalance moves and no migrations in progress, owns at least one slot group and hosts exactly
+# pending rebalance moves and no hand-offs in progress, owns at least one slot group and hosts exactly
 # the groups it owns.
 ours_settled() {
   local p st known pend mig owned hosted
@@ -520,7 +520,7 @@ rebalance_redis() {
 section_rebalance() {
   say "## rebalance: a 4th node joins a 3-node cluster holding $REBAL_KEYS keys, under a steady client"
   say "ours: 3 nodes (--join), settled; the 4th started with --join; settled = every node: cluster_state ok, 4 known nodes,"
-  say "  no pending moves or migrations, hosts exactly the slot groups it owns. Redis Cluster: 3 primaries, no replicas; an"
+  say "  no pending moves or hand-offs, hosts exactly the slot groups it owns. Redis Cluster: 3 primaries, no replicas; an"
   say "  empty 4th primary (redis-server started, redis-cli --cluster add-node, wait until all agree, redis-cli --cluster"
   say "  rebalance --cluster-use-empty-masters); settled = rebalance done and redis-cli --cluster check agreeing."
   say "client: bench/cluster_client.js (ioredis Cluster), 20 SETs in flight over the $REBAL_KEYS loaded keys (16 B values)"

@@ -14,7 +14,7 @@ public sealed record ClusterOptions
     /// <summary>Extra node arguments, e.g. "--set", "cluster.failure-detector.threshold=8".</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = Array.Empty<string>();
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>Bound on formation: all slots assigned, balanced, no migrations, one map everywhere.</summary>
+    /// <summary>Bound on formation: all slots assigned, balanced, no hand-offs, one map everywhere.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(90);
 }
 
@@ -93,7 +93,7 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every running node reports: all 16384 slots assigned, no migrations in progress
+    /// Waits until every running node reports: all 16384 slots assigned, no hand-offs in progress
     /// and no rebalance moves pending, every running node a member owning slots, and the same
     /// CLUSTER SLOTS as all the others (seen twice in a row, to skip a lull between rebalance rounds).
     /// </summary>
@@ -116,10 +116,10 @@ public sealed class TestCluster : IAsyncDisposable
         {
             var info = ClusterViews.ParseInfo(await n.CommandAsync("CLUSTER", "INFO").ConfigureAwait(false));
             long assigned = ClusterViews.InfoNumber(info, "cluster_slots_assigned");
-            long migrating = ClusterViews.InfoNumber(info, "cluster_migrations_in_progress");
+            long handingOff = ClusterViews.InfoNumber(info, "cluster_handoffs_in_progress");
             long pending = ClusterViews.InfoNumber(info, "cluster_rebalance_pending_moves");
-            if (assigned != 16384 || migrating > 0 || pending > 0)
-                return Observation.No($"{n.Name}: slots_assigned={assigned} migrations={migrating} pending_moves={pending}");
+            if (assigned != 16384 || handingOff > 0 || pending > 0)
+                return Observation.No($"{n.Name}: slots_assigned={assigned} handoffs={handingOff} pending_moves={pending}");
             var slots = ClusterViews.CanonicalSlots(await n.CommandAsync("CLUSTER", "SLOTS").ConfigureAwait(false));
             if (reference is null) reference = slots;
             else if (slots != reference) return Observation.No($"{n.Name} has a different CLUSTER SLOTS:\n{slots}vs\n{reference}");

@@ -42,7 +42,7 @@ public sealed class LeaveUnderLoadSpec(ITestOutputHelper output)
                 return Task.CompletedTask;
             });
             await s.BarrierAsync("A and B see 2 members", TimeSpan.FromSeconds(20), Conditions.AllSeeMembers(stay, 2));
-            await s.StepAsync("A and B own all 16384 slots between them, with no migration left", TimeSpan.FromSeconds(40),
+            await s.StepAsync("A and B own all 16384 slots between them, with no hand-off left", TimeSpan.FromSeconds(40),
                 ct => s.Cluster.WaitReadyAsync(TimeSpan.FromSeconds(30), ct));
             await s.StepAsync("every slot is owned by A or B", TimeSpan.FromSeconds(10), async _ =>
             {

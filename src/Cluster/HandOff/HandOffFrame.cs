@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace QuorumCache.Cluster.HandOff;
 
-/// <summary>Hand-off frame kinds on the bus's Migration channel. Values are append-only.</summary>
+/// <summary>Hand-off frame kinds on the bus's HandOffEntry channel. Values are append-only.</summary>
 public enum HandOffKind : byte
 {
     Snapshot = 1,
@@ -13,7 +13,7 @@ public enum HandOffKind : byte
 }
 
 /// <summary>
-/// A hand-off frame: kind, slot, the attempt's tag (its BeginMigration time, so frames of an aborted
+/// A hand-off frame: kind, slot, the attempt's tag (its BeginHandOff time, so frames of an aborted
 /// attempt are ignored), a sequence number, and a payload (RESP effects).
 /// </summary>
 public readonly record struct HandOffFrame(HandOffKind Kind, int Slot, long Tag, long Seq, ReadOnlyMemory<byte> Payload)

@@ -6,13 +6,13 @@ namespace QuorumCache.Cluster.HandOff;
 
 /// <summary>
 /// Moves slots between nodes while clients keep using them, without pausing the source while the map
-/// changes. The coordinator records the intent (BeginMigration) first. Then, for each slot:
+/// changes. The coordinator records the intent (BeginHandOff) first. Then, for each slot:
 /// 1. the source snapshots the slot and forwards every later write, numbered, to the target, and keeps
 ///    serving the slot;
 /// 2. the target loads the snapshot, applies the writes in order, and acknowledges the snapshot;
 /// 3. once every slot of the batch (the slots of one slot group going to one target in one hand-off)
 ///    is acknowledged, the source asks the coordinator to make the target the owner of all of them in
-///    one change (CompleteMigration, epoch + 1), still serving meanwhile;
+///    one change (CompleteHandOff, epoch + 1), still serving meanwhile;
 /// 4. on that map the source seals each slot: under the slot's lock it stops running commands on it (a
 ///    command routed before the change runs again and is redirected) and sends the number of its last
 ///    write. Commands that reach the source after the change get MOVED;
@@ -124,16 +124,16 @@ public sealed partial class HandOffProtocol
     private void OnMap(ClusterMap map)
     {
         var me = _node.MyId;
-        foreach (var mig in map.Migrations.Values)
+        foreach (var handOff in map.HandOffs.Values)
         {
             // A slot still arriving here is handed on only once it has arrived.
-            if (mig.Source == me && !_out.ContainsKey(mig.Slot) && !_in.ContainsKey(mig.Slot)) StartOutgoing(mig);
-            if (mig.Target == me && (!_in.TryGetValue(mig.Slot, out var i) || i.Tag != mig.StartedAtMs)) TakeUpIncoming(mig);
+            if (handOff.Source == me && !_out.ContainsKey(handOff.Slot) && !_in.ContainsKey(handOff.Slot)) StartOutgoing(handOff);
+            if (handOff.Target == me && (!_in.TryGetValue(handOff.Slot, out var i) || i.Tag != handOff.StartedAtMs)) TakeUpIncoming(handOff);
         }
         if (_early.Count > 1024) _early.Clear();
         foreach (var o in _out.Values.ToList())
         {
-            if (o.SealedMs >= 0 || (map.Migrations.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag)) continue;
+            if (o.SealedMs >= 0 || (map.HandOffs.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag)) continue;
             // Completed when the slot is no longer ours: its owner is the target, or already a later owner
             // when this node applied several entries at once (the target hands it on only once sealed).
             if (map.PrimaryOf(o.Slot) != me) Seal(o);
@@ -146,7 +146,7 @@ public sealed partial class HandOffProtocol
         }
         foreach (var (slot, i) in _in.ToList())
         {
-            if (i.Committed || (map.Migrations.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag)) continue;
+            if (i.Committed || (map.HandOffs.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag)) continue;
             if (map.PrimaryOf(slot) == me)
             {
                 i.Committed = true;
@@ -180,18 +180,18 @@ public sealed partial class HandOffProtocol
             }
     }
 
-    private void TakeUpIncoming(Migration mig)
+    private void TakeUpIncoming(HandOffEntry handOff)
     {
-        _in[mig.Slot] = new Incoming(mig.StartedAtMs, mig.Source);
-        Volatile.Write(ref _incoming[mig.Slot], true);
-        if (_early.Remove(mig.Slot, out var early))
+        _in[handOff.Slot] = new Incoming(handOff.StartedAtMs, handOff.Source);
+        Volatile.Write(ref _incoming[handOff.Slot], true);
+        if (_early.Remove(handOff.Slot, out var early))
             foreach (var (from, frame) in early) OnFrame(from, frame);
     }
 
-    private void StartOutgoing(Migration mig)
+    private void StartOutgoing(HandOffEntry handOff)
     {
-        var o = new Outgoing(mig.Slot, mig.StartedAtMs, mig.Target, _node.NowMs);
-        _out[mig.Slot] = o;
+        var o = new Outgoing(handOff.Slot, handOff.StartedAtMs, handOff.Target, _node.NowMs);
+        _out[handOff.Slot] = o;
         LogOutgoing(_log, o, "started", o.StartedMs);
         SendSnapshot(o);
     }
@@ -312,7 +312,7 @@ public sealed partial class HandOffProtocol
         EndIncoming(slot);
         if (i.CommittedMs >= 0 && slot % SlotGroup.Size == 0) LogReceived(_log, SlotGroup.Of(slot), slot, _node.NowMs - i.CommittedMs);
         // The map may already hand the slot on.
-        if (map.Migrations.TryGetValue(slot, out var next) && next.Source == _node.MyId && !_out.ContainsKey(slot)) StartOutgoing(next);
+        if (map.HandOffs.TryGetValue(slot, out var next) && next.Source == _node.MyId && !_out.ContainsKey(slot)) StartOutgoing(next);
     }
 
     private void EndIncoming(int slot)
@@ -333,7 +333,7 @@ public sealed partial class HandOffProtocol
     private bool NotTakenUpYet(HandOffFrame f)
     {
         if (_in.TryGetValue(f.Slot, out var known) && known.Tag == f.Tag) return false;
-        var current = _node.Map.Migrations.GetValueOrDefault(f.Slot);
+        var current = _node.Map.HandOffs.GetValueOrDefault(f.Slot);
         return current is null || current.StartedAtMs == f.Tag;
     }
 
@@ -371,7 +371,7 @@ public sealed partial class HandOffProtocol
             foreach (var x in batch) x.CompleteRequestedMs = now;
             _node.Propose(new ClusterCommand
             {
-                Op = ClusterOp.CompleteMigration, Slots = batch.ConvertAll(x => (x.Slot, x.Target)), Source = _node.MyId,
+                Op = ClusterOp.CompleteHandOff, Slots = batch.ConvertAll(x => (x.Slot, x.Target)), Source = _node.MyId,
                 Target = o.Target, TimeMs = o.Tag,
             });
         }

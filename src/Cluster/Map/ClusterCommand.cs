@@ -8,9 +8,9 @@ public enum ClusterOp : byte
     RemoveMember = 3,
     SetMemberState = 4,
     AssignSlots = 5,
-    BeginMigration = 6,
-    CompleteMigration = 7,
-    AbortMigration = 8,
+    BeginHandOff = 6,
+    CompleteHandOff = 7,
+    AbortHandOff = 8,
 }
 
 /// <summary>
@@ -24,12 +24,12 @@ public sealed record ClusterCommand
     public Member? Member { get; init; }
     public string NodeId { get; init; } = "";
     public MemberState State { get; init; }
-    /// <summary>AssignSlots: (slot, primary). Begin/Complete/AbortMigration: the slot in Slots[0].</summary>
+    /// <summary>AssignSlots: (slot, primary). Begin/Complete/AbortHandOff: the slot in Slots[0].</summary>
     public IReadOnlyList<(int Slot, string Primary)> Slots { get; init; } = [];
     public string Source { get; init; } = "";
     public string Target { get; init; } = "";
     /// <summary>
-    /// BeginMigration: the attempt's tag (the leader's clock when it decided). Complete/AbortMigration:
+    /// BeginHandOff: the attempt's tag (the leader's clock when it decided). Complete/AbortHandOff:
     /// the tag of the attempt they are for (0 = any attempt, for tools and tests).
     /// </summary>
     public long TimeMs { get; init; }

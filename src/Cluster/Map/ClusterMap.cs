@@ -46,14 +46,14 @@ public sealed record SlotCopies(string Primary, ImmutableArray<string> Replicas,
 }
 
 /// <summary>Phases of a slot hand-off. Persisted: values are append-only.</summary>
-public enum MigrationPhase : byte
+public enum HandOffPhase : byte
 {
     /// <summary>The target loads the slot (snapshot, then the stream of writes) while the source serves.</summary>
     Copying = 1,
 }
 
 /// <summary>A slot moving from <see cref="Source"/> to <see cref="Target"/>, recorded before any data moves.</summary>
-public sealed record Migration(int Slot, string Source, string Target, MigrationPhase Phase, long StartedAtMs);
+public sealed record HandOffEntry(int Slot, string Source, string Target, HandOffPhase Phase, long StartedAtMs);
 
 /// <summary>
 /// The committed cluster map: members, every slot's group, and slot hand-offs in progress. Immutable:
@@ -64,26 +64,26 @@ public sealed record Migration(int Slot, string Source, string Target, Migration
 public sealed class ClusterMap
 {
     public static readonly ClusterMap Empty = new(0, "", ImmutableSortedDictionary<string, Member>.Empty,
-        new SlotCopies?[HashSlot.Count], ImmutableSortedDictionary<int, Migration>.Empty, 0);
+        new SlotCopies?[HashSlot.Count], ImmutableSortedDictionary<int, HandOffEntry>.Empty, 0);
 
     private readonly SlotCopies?[] _slots;
 
     public ClusterMap(long version, string clusterId, ImmutableSortedDictionary<string, Member> members,
-        SlotCopies?[] slots, ImmutableSortedDictionary<int, Migration> migrations, long currentEpoch)
+        SlotCopies?[] slots, ImmutableSortedDictionary<int, HandOffEntry> handOffs, long currentEpoch)
     {
         if (slots.Length != HashSlot.Count) throw new ArgumentException("a map has 16384 slots", nameof(slots));
         Version = version;
         ClusterId = clusterId;
         Members = members;
         _slots = slots;
-        Migrations = migrations;
+        HandOffs = handOffs;
         CurrentEpoch = currentEpoch;
     }
 
     public long Version { get; }
     public string ClusterId { get; }
     public ImmutableSortedDictionary<string, Member> Members { get; }
-    public ImmutableSortedDictionary<int, Migration> Migrations { get; }
+    public ImmutableSortedDictionary<int, HandOffEntry> HandOffs { get; }
     /// <summary>The highest group epoch handed out so far.</summary>
     public long CurrentEpoch { get; }
 
@@ -166,9 +166,9 @@ public sealed class ClusterMap
             else if (Members.ContainsKey(p)) owners[s] = member = p;
             else notMember = p;
         }
-        foreach (var mig in Migrations.Values)
-            if (Find(mig.Source)?.State is MemberState.Up or MemberState.Leaving && Find(mig.Target)?.State == MemberState.Up)
-                owners[mig.Slot] = mig.Target;
+        foreach (var handOff in HandOffs.Values)
+            if (Find(handOff.Source)?.State is MemberState.Up or MemberState.Leaving && Find(handOff.Target)?.State == MemberState.Up)
+                owners[handOff.Slot] = handOff.Target;
         var homes = new string?[Slots.SlotGroup.Count];
         var tally = new List<(string Id, int Count)>(4);
         for (var g = 0; g < homes.Length; g++)
@@ -195,9 +195,9 @@ public sealed class ClusterMap
     /// <summary>The slot's owner once a hand-off that will complete has: its target; else its primary (if still a member).</summary>
     public string? ProjectedOwner(int slot)
     {
-        if (Migrations.TryGetValue(slot, out var mig)
-            && Find(mig.Source)?.State is MemberState.Up or MemberState.Leaving && Find(mig.Target)?.State == MemberState.Up)
-            return mig.Target;
+        if (HandOffs.TryGetValue(slot, out var handOff)
+            && Find(handOff.Source)?.State is MemberState.Up or MemberState.Leaving && Find(handOff.Target)?.State == MemberState.Up)
+            return handOff.Target;
         var primary = _slots[slot]?.Primary;
         return primary is not null && Members.ContainsKey(primary) ? primary : null;
     }

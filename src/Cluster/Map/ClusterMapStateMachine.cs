@@ -5,7 +5,7 @@ namespace QuorumCache.Cluster.Map;
 
 /// <summary>
 /// Applies <see cref="ClusterCommand"/>s to the map. Pure and deterministic: every node applying the
-/// coordinator's numbered changes gets the same map. Invalid commands (a stale migration completion, a slot
+/// coordinator's numbered changes gets the same map. Invalid commands (a stale hand-off completion, a slot
 /// assigned to an unknown node) are ignored, never half-applied.
 /// </summary>
 public static class ClusterMapStateMachine
@@ -13,7 +13,7 @@ public static class ClusterMapStateMachine
     public static ClusterMap Apply(ClusterMap map, long index, ClusterCommand cmd)
     {
         var members = map.Members;
-        var migrations = map.Migrations;
+        var handOffs = map.HandOffs;
         var epoch = map.CurrentEpoch;
         SlotCopies?[]? slots = null;
         SlotCopies?[] Slots() => slots ??= map.CopySlots();
@@ -26,7 +26,7 @@ public static class ClusterMapStateMachine
                 epoch = 1;
                 var s = Slots();
                 for (var i = 0; i < s.Length; i++) s[i] = SlotCopies.Of(first.Id, epoch);
-                return new ClusterMap(index, cmd.ClusterId, members, s, migrations, epoch);
+                return new ClusterMap(index, cmd.ClusterId, members, s, handOffs, epoch);
             }
             case ClusterOp.AddMember when cmd.Member is { } m:
                 members = members.SetItem(m.Id, m with { State = MemberState.Up });
@@ -34,8 +34,8 @@ public static class ClusterMapStateMachine
             case ClusterOp.RemoveMember when members.ContainsKey(cmd.NodeId):
             {
                 members = members.Remove(cmd.NodeId);
-                foreach (var (slot, mig) in migrations)
-                    if (mig.Source == cmd.NodeId || mig.Target == cmd.NodeId) migrations = migrations.Remove(slot);
+                foreach (var (slot, handOff) in handOffs)
+                    if (handOff.Source == cmd.NodeId || handOff.Target == cmd.NodeId) handOffs = handOffs.Remove(slot);
                 var s = Slots();
                 for (var i = 0; i < s.Length; i++)
                     if (s[i]?.Primary == cmd.NodeId) s[i] = null;
@@ -49,40 +49,40 @@ public static class ClusterMapStateMachine
                 var s = Slots();
                 foreach (var (slot, primary) in cmd.Slots)
                 {
-                    if (!members.ContainsKey(primary) || migrations.ContainsKey(slot)) continue;
+                    if (!members.ContainsKey(primary) || handOffs.ContainsKey(slot)) continue;
                     s[slot] = SlotCopies.Of(primary, ++epoch);
                 }
                 break;
             }
-            case ClusterOp.BeginMigration:
+            case ClusterOp.BeginHandOff:
                 // Every slot of the batch moves from cmd.Source to cmd.Target; slots that changed meanwhile are skipped.
                 foreach (var (slot, _) in cmd.Slots)
                 {
-                    if (migrations.ContainsKey(slot) || map[slot]?.Primary != cmd.Source || !members.ContainsKey(cmd.Target)) continue;
-                    migrations = migrations.SetItem(slot, new Migration(slot, cmd.Source, cmd.Target, MigrationPhase.Copying, cmd.TimeMs));
+                    if (handOffs.ContainsKey(slot) || map[slot]?.Primary != cmd.Source || !members.ContainsKey(cmd.Target)) continue;
+                    handOffs = handOffs.SetItem(slot, new HandOffEntry(slot, cmd.Source, cmd.Target, HandOffPhase.Copying, cmd.TimeMs));
                 }
                 break;
-            case ClusterOp.CompleteMigration:
+            case ClusterOp.CompleteHandOff:
                 foreach (var (slot, _) in cmd.Slots)
                 {
-                    if (!migrations.TryGetValue(slot, out var mig) || mig.Target != cmd.Target || mig.Source != cmd.Source) continue;
-                    // A completion names its attempt (the BeginMigration time): a late one for an aborted
+                    if (!handOffs.TryGetValue(slot, out var handOff) || handOff.Target != cmd.Target || handOff.Source != cmd.Source) continue;
+                    // A completion names its attempt (the BeginHandOff time): a late one for an aborted
                     // attempt must not complete a newer attempt whose target has not loaded the slot yet.
-                    if (cmd.TimeMs != 0 && cmd.TimeMs != mig.StartedAtMs) continue;
-                    migrations = migrations.Remove(slot);
-                    Slots()[slot] = SlotCopies.Of(mig.Target, ++epoch);
+                    if (cmd.TimeMs != 0 && cmd.TimeMs != handOff.StartedAtMs) continue;
+                    handOffs = handOffs.Remove(slot);
+                    Slots()[slot] = SlotCopies.Of(handOff.Target, ++epoch);
                 }
                 break;
-            case ClusterOp.AbortMigration:
+            case ClusterOp.AbortHandOff:
                 foreach (var (slot, _) in cmd.Slots)
-                    if (migrations.TryGetValue(slot, out var mig) && mig.Source == cmd.Source && mig.Target == cmd.Target
-                        && (cmd.TimeMs == 0 || cmd.TimeMs == mig.StartedAtMs))
-                        migrations = migrations.Remove(slot);
+                    if (handOffs.TryGetValue(slot, out var handOff) && handOff.Source == cmd.Source && handOff.Target == cmd.Target
+                        && (cmd.TimeMs == 0 || cmd.TimeMs == handOff.StartedAtMs))
+                        handOffs = handOffs.Remove(slot);
                 break;
             default:
-                return new ClusterMap(index, map.ClusterId, map.Members, map.CopySlots(), map.Migrations, map.CurrentEpoch);
+                return new ClusterMap(index, map.ClusterId, map.Members, map.CopySlots(), map.HandOffs, map.CurrentEpoch);
         }
-        return new ClusterMap(index, map.ClusterId, members, slots ?? map.CopySlots(), migrations, epoch);
+        return new ClusterMap(index, map.ClusterId, members, slots ?? map.CopySlots(), handOffs, epoch);
     }
 
     /// <summary>
@@ -118,14 +118,14 @@ public static class ClusterMapStateMachine
                 }
                 w.Write7BitEncodedInt64(g.Epoch);
             }
-            w.Write(map.Migrations.Count);
-            foreach (var mig in map.Migrations.Values)
+            w.Write(map.HandOffs.Count);
+            foreach (var handOff in map.HandOffs.Values)
             {
-                w.Write((short)mig.Slot);
-                w.Write(mig.Source);
-                w.Write(mig.Target);
-                w.Write((byte)mig.Phase);
-                w.Write(mig.StartedAtMs);
+                w.Write((short)handOff.Slot);
+                w.Write(handOff.Source);
+                w.Write(handOff.Target);
+                w.Write((byte)handOff.Phase);
+                w.Write(handOff.StartedAtMs);
             }
         }
         // Compressed in one call: many small writes into a BrotliStream compress poorly.
@@ -165,16 +165,16 @@ public static class ClusterMapStateMachine
                 if (!groups.TryGetValue((primary, e), out var g)) groups[(primary, e)] = g = SlotCopies.Of(primary, e);
                 slots[s] = g;
             }
-            var migrations = ImmutableSortedDictionary.CreateBuilder<int, Migration>();
+            var handOffs = ImmutableSortedDictionary.CreateBuilder<int, HandOffEntry>();
             var k = r.ReadInt32();
             if (k < 0 || k > Slots.HashSlot.Count) throw new InvalidDataException("bad hand-off count");
             for (var i = 0; i < k; i++)
             {
-                var mig = new Migration(r.ReadInt16(), r.ReadString(), r.ReadString(), (MigrationPhase)r.ReadByte(), r.ReadInt64());
-                if (mig.Slot < 0 || mig.Slot >= Slots.HashSlot.Count) throw new InvalidDataException("bad slot number");
-                migrations[mig.Slot] = mig;
+                var handOff = new HandOffEntry(r.ReadInt16(), r.ReadString(), r.ReadString(), (HandOffPhase)r.ReadByte(), r.ReadInt64());
+                if (handOff.Slot < 0 || handOff.Slot >= Slots.HashSlot.Count) throw new InvalidDataException("bad slot number");
+                handOffs[handOff.Slot] = handOff;
             }
-            return new ClusterMap(version, clusterId, members.ToImmutable(), slots, migrations.ToImmutable(), epoch);
+            return new ClusterMap(version, clusterId, members.ToImmutable(), slots, handOffs.ToImmutable(), epoch);
         }
         catch (Exception ex) when (ex is EndOfStreamException or FormatException or IOException)
         {

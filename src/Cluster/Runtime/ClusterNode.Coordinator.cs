@@ -32,7 +32,7 @@ public sealed partial class ClusterNode
         if (!_map.IsBootstrapped) return;
         // Each step reads the map as the previous one left it.
         SyncMembers(_map, now);
-        ManageMigrations(_map, now);
+        ManageHandOffs(_map, now);
         Rebalance(_map, now);
     }
 
@@ -76,25 +76,25 @@ public sealed partial class ClusterNode
             if (now - at > 60_000) _drained.Remove(ua);
     }
 
-    private void ManageMigrations(ClusterMap map, long now)
+    private void ManageHandOffs(ClusterMap map, long now)
     {
-        foreach (var mig in map.Migrations.Values)
+        foreach (var handOff in map.HandOffs.Values)
         {
-            var src = map.Find(mig.Source);
-            var dst = map.Find(mig.Target);
-            var stuck = now - LocalStart(mig, now) > _options.HandOffTimeout.TotalMilliseconds;
+            var src = map.Find(handOff.Source);
+            var dst = map.Find(handOff.Target);
+            var stuck = now - LocalStart(handOff, now) > _options.HandOffTimeout.TotalMilliseconds;
             if (src?.State != MemberState.Up && src?.State != MemberState.Leaving || dst?.State != MemberState.Up || stuck)
             {
-                if (ProposeOnce($"abort:{mig.Slot}", now, new ClusterCommand
+                if (ProposeOnce($"abort:{handOff.Slot}", now, new ClusterCommand
                     {
-                        Op = ClusterOp.AbortMigration, Slots = [(mig.Slot, mig.Source)], Source = mig.Source, Target = mig.Target,
-                        TimeMs = mig.StartedAtMs,
+                        Op = ClusterOp.AbortHandOff, Slots = [(handOff.Slot, handOff.Source)], Source = handOff.Source, Target = handOff.Target,
+                        TimeMs = handOff.StartedAtMs,
                     }))
-                    LogAbortMigration(_log, mig.Slot, mig.Source, mig.Target, stuck ? "timed out" : "a side is not up");
+                    LogAbortHandOff(_log, handOff.Slot, handOff.Source, handOff.Target, stuck ? "timed out" : "a side is not up");
             }
         }
         foreach (var m in map.Members.Values)
-            if (m.State == MemberState.Leaving && !map.Migrations.Values.Any(x => x.Source == m.Id) && map.SlotsOf(m.Id).Count == 0)
+            if (m.State == MemberState.Leaving && !map.HandOffs.Values.Any(x => x.Source == m.Id) && map.SlotsOf(m.Id).Count == 0)
             {
                 foreach (var am in _cluster!.State.Members)
                     if (IdOf(am) == m.Id) _drained[am.UniqueAddress] = now;
@@ -103,13 +103,13 @@ public sealed partial class ClusterNode
     }
 
     // Hand-off start times as this leader first saw them (wall clocks of different nodes are not compared).
-    private readonly Dictionary<(int, string), long> _migrationSeen = new();
+    private readonly Dictionary<(int, string), long> _handOffSeen = new();
 
-    private long LocalStart(Migration mig, long now)
+    private long LocalStart(HandOffEntry handOff, long now)
     {
-        var key = (mig.Slot, mig.Target);
-        if (!_migrationSeen.TryGetValue(key, out var t)) _migrationSeen[key] = t = now;
-        if (_migrationSeen.Count > 4096) _migrationSeen.Clear();
+        var key = (handOff.Slot, handOff.Target);
+        if (!_handOffSeen.TryGetValue(key, out var t)) _handOffSeen[key] = t = now;
+        if (_handOffSeen.Count > 4096) _handOffSeen.Clear();
         return t;
     }
 
@@ -126,7 +126,7 @@ public sealed partial class ClusterNode
         }
         // Whole groups start together (the limit may be passed by part of one group); one change per
         // (source, target) pair, not per slot.
-        var room = _options.MaxConcurrentHandOffs - map.Migrations.Count;
+        var room = _options.MaxConcurrentHandOffs - map.HandOffs.Count;
         var batches = new Dictionary<(string From, string To), List<(int, string)>>();
         var group = -1;
         var skipGroup = false;
@@ -146,7 +146,7 @@ public sealed partial class ClusterNode
         }
         var startedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var ((from, to), slots) in batches)
-            Commit(new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = slots, Source = from, Target = to, TimeMs = startedAt });
+            Commit(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = slots, Source = from, Target = to, TimeMs = startedAt });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "member {NodeId} at {Endpoint} added to the map")]
@@ -159,5 +159,5 @@ public sealed partial class ClusterNode
     private static partial void LogDeclareRecovered(ILogger logger, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "aborting hand-off of slot {Slot} from {Source} to {Target}: {Reason}")]
-    private static partial void LogAbortMigration(ILogger logger, int slot, string source, string target, string reason);
+    private static partial void LogAbortHandOff(ILogger logger, int slot, string source, string target, string reason);
 }

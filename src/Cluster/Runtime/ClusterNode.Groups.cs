@@ -73,7 +73,7 @@ public sealed partial class ClusterNode
     {
         var map = Map;
         foreach (var slot in SlotGroup.Slots(group))
-            if (map.PrimaryOf(slot) == MyId && map.Migrations.TryGetValue(slot, out var mig) && mig.Source == MyId) return true;
+            if (map.PrimaryOf(slot) == MyId && map.HandOffs.TryGetValue(slot, out var handOff) && handOff.Source == MyId) return true;
         return false;
     }
 

@@ -73,7 +73,7 @@ public static class Rebalancer
             var failedHome = map.Find(to)?.State == MemberState.Failed;
             foreach (var slot in SlotGroup.Slots(g))
             {
-                if (map.Migrations.ContainsKey(slot)) continue;
+                if (map.HandOffs.ContainsKey(slot)) continue;
                 var owner = map.PrimaryOf(slot);
                 if (owner is not null && !map.Members.ContainsKey(owner)) owner = null;
                 if (owner == to) continue;

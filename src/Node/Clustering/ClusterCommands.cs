@@ -219,10 +219,10 @@ public static partial class ClusterCommands
             }
             if (me)
             {
-                foreach (var mig in map.Migrations.Values)
+                foreach (var handOff in map.HandOffs.Values)
                 {
-                    if (mig.Source == m.Id) sb.Append(" [").Append(mig.Slot).Append("->-").Append(mig.Target).Append(']');
-                    if (mig.Target == m.Id) sb.Append(" [").Append(mig.Slot).Append("-<-").Append(mig.Source).Append(']');
+                    if (handOff.Source == m.Id) sb.Append(" [").Append(handOff.Slot).Append("->-").Append(handOff.Target).Append(']');
+                    if (handOff.Target == m.Id) sb.Append(" [").Append(handOff.Slot).Append("-<-").Append(handOff.Source).Append(']');
                 }
             }
             sb.Append('\n');
@@ -270,7 +270,7 @@ public static partial class ClusterCommands
         F("cluster_can_serve", node.CanServe ? 1 : 0);
         F("cluster_slot_groups_owned", Enumerable.Range(0, QuorumCache.Cluster.Slots.SlotGroup.Count).Count(g => map.GroupHome(g) == node.MyId));
         F("cluster_slot_groups_hosted", node.GroupsHosted);
-        F("cluster_migrations_in_progress", map.Migrations.Count);
+        F("cluster_handoffs_in_progress", map.HandOffs.Count);
         F("cluster_rebalance_pending_moves", QuorumCache.Cluster.Runtime.Rebalancer.Plan(map).Count);
         F("cluster_handoffs_outgoing", svc.HandOff.Protocol.OutgoingCount);
         F("cluster_handoffs_incoming", svc.HandOff.Protocol.IncomingCount);

@@ -74,7 +74,7 @@ public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, 
         await AwaitAssertAsync(() =>
         {
             var map = a.Cluster.Map;
-            Assert.Empty(map.Migrations);
+            Assert.Empty(map.HandOffs);
             Assert.Empty(Rebalancer.Plan(map));
             foreach (var n in all)
             {
@@ -90,7 +90,7 @@ public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, 
         await AwaitAssertAsync(async () =>
         {
             var map = a.Cluster.Map;
-            var slot = map.SlotsOf(b.Cluster.MyId).First(s => !map.Migrations.ContainsKey(s));
+            var slot = map.SlotsOf(b.Cluster.MyId).First(s => !map.HandOffs.ContainsKey(s));
             var key = KeyInSlot(slot);
             await using var client = await RespClient.ConnectAsync("127.0.0.1", a.Port);
             var reply = await client.ExecuteAsync("SET", key, "v");

@@ -27,9 +27,9 @@ public class ClusterCommandTests
         yield return [new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = b, State = MemberState.Leaving }];
         yield return [new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = b, State = MemberState.Failed }];
         yield return [new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = [(0, a), (16383, b), (100, "é-ünïcode")] }];
-        yield return [new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = [(5, a), (6, a)], Source = a, Target = b, TimeMs = 1_700_000_000_123 }];
-        yield return [new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = [(5, b)], Source = a, Target = b }];
-        yield return [new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = [(16383, a)], Source = a, Target = b, TimeMs = -1 }];
+        yield return [new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = [(5, a), (6, a)], Source = a, Target = b, TimeMs = 1_700_000_000_123 }];
+        yield return [new ClusterCommand { Op = ClusterOp.CompleteHandOff, Slots = [(5, b)], Source = a, Target = b }];
+        yield return [new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(16383, a)], Source = a, Target = b, TimeMs = -1 }];
     }
 
     [Theory]

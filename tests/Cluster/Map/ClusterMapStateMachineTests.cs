@@ -45,7 +45,7 @@ public class ClusterMapStateMachineTests
     }
 
     [Fact]
-    public void RemoveMember_unassigns_its_slots_and_drops_its_migrations()
+    public void RemoveMember_unassigns_its_slots_and_drops_its_hand_offs()
     {
         var kit = MapKit.Bootstrapped(A);
         kit.Add(B);
@@ -58,7 +58,7 @@ public class ClusterMapStateMachineTests
         Assert.False(map.Members.ContainsKey(B));
         for (var s = 0; s < 100; s++) Assert.Null(map[s]);
         Assert.Equal(HashSlot.Count - 100, map.AssignedSlots);
-        Assert.Equal([300], map.Migrations.Keys);
+        Assert.Equal([300], map.HandOffs.Keys);
         var same = kit.Remove(B); // again: ignored
         Assert.Equal(map.AssignedSlots, same.AssignedSlots);
     }
@@ -77,7 +77,7 @@ public class ClusterMapStateMachineTests
     }
 
     [Fact]
-    public void AssignSlots_to_an_unknown_member_or_a_migrating_slot_is_ignored()
+    public void AssignSlots_to_an_unknown_member_or_a_slot_in_hand_off_is_ignored()
     {
         var kit = MapKit.Bootstrapped(A);
         kit.Add(B);
@@ -97,45 +97,45 @@ public class ClusterMapStateMachineTests
         var kit = MapKit.Bootstrapped(A);
         kit.Add(B);
         var map = kit.Begin([3, 4], A, B, timeMs: 42);
-        Assert.Equal(new Migration(3, A, B, MigrationPhase.Copying, 42), map.Migrations[3]);
+        Assert.Equal(new HandOffEntry(3, A, B, HandOffPhase.Copying, 42), map.HandOffs[3]);
         Assert.Equal(A, map.PrimaryOf(3)); // the source serves while copying
         map = kit.Complete([3], A, B);
         Assert.Equal(B, map.PrimaryOf(3));
         Assert.Equal(2, map[3]!.Epoch);
-        Assert.False(map.Migrations.ContainsKey(3));
-        Assert.True(map.Migrations.ContainsKey(4));
+        Assert.False(map.HandOffs.ContainsKey(3));
+        Assert.True(map.HandOffs.ContainsKey(4));
         map = kit.Abort([4], A, B);
-        Assert.Empty(map.Migrations);
+        Assert.Empty(map.HandOffs);
         Assert.Equal(A, map.PrimaryOf(4));
         Assert.Equal(1, map[4]!.Epoch); // an abort changes no owner and no epoch
     }
 
     [Fact]
-    public void BeginMigration_of_a_slot_the_source_does_not_own_or_to_an_unknown_target_is_ignored()
+    public void BeginHandOff_of_a_slot_the_source_does_not_own_or_to_an_unknown_target_is_ignored()
     {
         var kit = MapKit.Bootstrapped(A);
         kit.Add(B);
-        Assert.Empty(kit.Begin([1], B, A).Migrations); // B owns nothing
-        Assert.Empty(kit.Begin([1], A, C).Migrations); // C is not a member
+        Assert.Empty(kit.Begin([1], B, A).HandOffs); // B owns nothing
+        Assert.Empty(kit.Begin([1], A, C).HandOffs); // C is not a member
         kit.Begin([1], A, B, timeMs: 5);
-        var map = kit.Begin([1, 2], A, B, timeMs: 9); // slot 1 already migrating: only 2 starts
-        Assert.Equal(5, map.Migrations[1].StartedAtMs);
-        Assert.Equal(9, map.Migrations[2].StartedAtMs);
+        var map = kit.Begin([1, 2], A, B, timeMs: 9); // slot 1 already in a hand-off: only 2 starts
+        Assert.Equal(5, map.HandOffs[1].StartedAtMs);
+        Assert.Equal(9, map.HandOffs[2].StartedAtMs);
     }
 
     [Fact]
-    public void Complete_or_Abort_for_a_slot_not_migrating_or_another_pair_is_ignored()
+    public void Complete_or_Abort_for_a_slot_not_in_hand_off_or_another_pair_is_ignored()
     {
         var kit = MapKit.Bootstrapped(A);
         kit.Add(B);
         kit.Add(C);
-        var map = kit.Complete([9], A, B); // not migrating
+        var map = kit.Complete([9], A, B); // not in a hand-off
         Assert.Equal(A, map.PrimaryOf(9));
         kit.Begin([9], A, B);
         map = kit.Complete([9], A, C); // wrong target
         Assert.Equal(A, map.PrimaryOf(9));
         map = kit.Abort([9], C, B); // wrong source
-        Assert.True(map.Migrations.ContainsKey(9));
+        Assert.True(map.HandOffs.ContainsKey(9));
         Assert.Equal(1, map.CurrentEpoch);
         map = kit.Complete([9], A, B);
         Assert.Equal(B, map.PrimaryOf(9));
@@ -145,7 +145,7 @@ public class ClusterMapStateMachineTests
     }
 
     /// <summary>
-    /// A completion names its attempt (the BeginMigration time): a late completion of an aborted attempt
+    /// A completion names its attempt (the BeginHandOff time): a late completion of an aborted attempt
     /// must not complete a newer attempt of the same (slot, source, target) whose target has not loaded the
     /// slot yet; the completion of the current attempt does. Aborts are fenced the same way.
     /// </summary>
@@ -159,12 +159,12 @@ public class ClusterMapStateMachineTests
         kit.Begin([9], A, B, timeMs: 200);
         var map = kit.Complete([9], A, B, attempt: 100); // requested for the aborted attempt
         Assert.Equal(A, map.PrimaryOf(9));
-        Assert.True(map.Migrations.ContainsKey(9));
+        Assert.True(map.HandOffs.ContainsKey(9));
         map = kit.Abort([9], A, B, attempt: 100);
-        Assert.True(map.Migrations.ContainsKey(9));
+        Assert.True(map.HandOffs.ContainsKey(9));
         map = kit.Complete([9], A, B, attempt: 200);
         Assert.Equal(B, map.PrimaryOf(9));
-        Assert.False(map.Migrations.ContainsKey(9));
+        Assert.False(map.HandOffs.ContainsKey(9));
     }
 
     [Fact]
@@ -215,10 +215,10 @@ public class ClusterMapStateMachineTests
                 }
                 Assert.True(after.CurrentEpoch >= before.CurrentEpoch, $"seed {seed} step {step}: CurrentEpoch went down");
                 Assert.True(after.CurrentEpoch - before.CurrentEpoch >= changed, $"seed {seed} step {step}: two changed slots share an epoch");
-                foreach (var mig in after.Migrations.Values)
+                foreach (var handOff in after.HandOffs.Values)
                 {
-                    Assert.True(after.Members.ContainsKey(mig.Source) && after.Members.ContainsKey(mig.Target), $"seed {seed}: migration of a non-member");
-                    Assert.Equal(mig.Source, after.PrimaryOf(mig.Slot));
+                    Assert.True(after.Members.ContainsKey(handOff.Source) && after.Members.ContainsKey(handOff.Target), $"seed {seed}: hand-off of a non-member");
+                    Assert.Equal(handOff.Source, after.PrimaryOf(handOff.Slot));
                 }
                 if (step % 20 == 0)
                     MapKit.AssertSameMap(after, ClusterMapStateMachine.Restore(ClusterMapStateMachine.Snapshot(after)));
@@ -243,21 +243,21 @@ public class ClusterMapStateMachineTests
             case 2: return new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = Any(), State = (MemberState)rng.Next(1, 4) };
             case 3: return new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = SomeSlots(40).Select(s => (s, Any())).ToList() };
             case 4:
-            case 5: return new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = OwnedBy(from).Concat(SomeSlots(5)).Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = rng.Next() };
+            case 5: return new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = OwnedBy(from).Concat(SomeSlots(5)).Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = rng.Next() };
             case 6:
             case 7:
             {
-                var migs = map.Migrations.Values.OrderBy(_ => rng.Next()).Take(rng.Next(1, 20)).ToList();
-                if (migs.Count == 0) return new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = [(1, to)], Source = from, Target = to };
+                var migs = map.HandOffs.Values.OrderBy(_ => rng.Next()).Take(rng.Next(1, 20)).ToList();
+                if (migs.Count == 0) return new ClusterCommand { Op = ClusterOp.CompleteHandOff, Slots = [(1, to)], Source = from, Target = to };
                 var m = migs[0];
-                return new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = migs.Select(x => (x.Slot, x.Target)).ToList(), Source = m.Source, Target = m.Target };
+                return new ClusterCommand { Op = ClusterOp.CompleteHandOff, Slots = migs.Select(x => (x.Slot, x.Target)).ToList(), Source = m.Source, Target = m.Target };
             }
             default:
             {
-                var m = map.Migrations.Values.FirstOrDefault();
+                var m = map.HandOffs.Values.FirstOrDefault();
                 return m is null
-                    ? new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = [(2, from)], Source = from, Target = to }
-                    : new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = [(m.Slot, m.Source)], Source = m.Source, Target = m.Target };
+                    ? new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(2, from)], Source = from, Target = to }
+                    : new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(m.Slot, m.Source)], Source = m.Source, Target = m.Target };
             }
         }
     }
@@ -277,7 +277,7 @@ public class ClusterMapStateMachineTests
         var restored = ClusterMapStateMachine.Restore(ClusterMapStateMachine.Snapshot(map));
         MapKit.AssertSameMap(map, restored);
         // The restored map keeps evolving exactly like the original.
-        var next = ClusterMapStateMachine.Apply(restored, map.Version + 1, new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = [(5, C)], Source = A, Target = C });
+        var next = ClusterMapStateMachine.Apply(restored, map.Version + 1, new ClusterCommand { Op = ClusterOp.CompleteHandOff, Slots = [(5, C)], Source = A, Target = C });
         MapKit.AssertSameMap(kit.Complete([5], A, C), next);
         Assert.Throws<InvalidDataException>(() => ClusterMapStateMachine.Restore([9, 0, 0]));
     }

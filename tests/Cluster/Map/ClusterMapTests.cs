@@ -19,7 +19,7 @@ public class ClusterMapTests
         Assert.Empty(map.SlotCounts());
         Assert.Equal(0, map.AssignedSlots);
         Assert.Null(map.Find(null));
-        Assert.Throws<ArgumentException>(() => new ClusterMap(0, "", map.Members, new SlotCopies?[10], map.Migrations, 0));
+        Assert.Throws<ArgumentException>(() => new ClusterMap(0, "", map.Members, new SlotCopies?[10], map.HandOffs, 0));
     }
 
     [Fact]
@@ -119,9 +119,9 @@ public class ClusterMapTests
                 var slot = rng.Next(HashSlot.Count);
                 var from = kit.Map.PrimaryOf(slot);
                 var to = ids[rng.Next(ids.Length)];
-                if (from is null || from == to || kit.Map.Migrations.ContainsKey(slot)) continue;
+                if (from is null || from == to || kit.Map.HandOffs.ContainsKey(slot)) continue;
                 var run = Enumerable.Range(slot, Math.Min(rng.Next(1, 100), HashSlot.Count - slot))
-                    .TakeWhile(x => kit.Map.PrimaryOf(x) == from && !kit.Map.Migrations.ContainsKey(x)).ToList();
+                    .TakeWhile(x => kit.Map.PrimaryOf(x) == from && !kit.Map.HandOffs.ContainsKey(x)).ToList();
                 kit.Begin(run, from, to, timeMs: m + 1);
             }
             kit.SetState(ids[rng.Next(1, ids.Length)], MemberState.Failed);

@@ -34,16 +34,16 @@ internal sealed class MapKit
         Apply(new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = slots.Select(s => (s, primary)).ToList() });
 
     public ClusterMap Begin(IEnumerable<int> slots, string from, string to, long timeMs = 1) =>
-        Apply(new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = slots.Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = timeMs });
+        Apply(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = slots.Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = timeMs });
 
-    /// <summary>CompleteMigration; <paramref name="attempt"/> is the BeginMigration time it is for (0 = any).</summary>
+    /// <summary>CompleteHandOff; <paramref name="attempt"/> is the BeginHandOff time it is for (0 = any).</summary>
     public ClusterMap Complete(IEnumerable<int> slots, string from, string to, long attempt = 0) =>
-        Apply(new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = slots.Select(s => (s, to)).ToList(), Source = from, Target = to, TimeMs = attempt });
+        Apply(new ClusterCommand { Op = ClusterOp.CompleteHandOff, Slots = slots.Select(s => (s, to)).ToList(), Source = from, Target = to, TimeMs = attempt });
 
     public ClusterMap Abort(IEnumerable<int> slots, string from, string to, long attempt = 0) =>
-        Apply(new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = slots.Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = attempt });
+        Apply(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = slots.Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = attempt });
 
-    /// <summary>Moves slots as the coordinator and hand-off do: BeginMigration, then CompleteMigration.</summary>
+    /// <summary>Moves slots as the coordinator and hand-off do: BeginHandOff, then CompleteHandOff.</summary>
     public ClusterMap Move(IEnumerable<int> slots, string from, string to)
     {
         var list = slots.ToList();
@@ -58,7 +58,7 @@ internal sealed class MapKit
         Assert.Equal(expected.ClusterId, actual.ClusterId);
         Assert.Equal(expected.CurrentEpoch, actual.CurrentEpoch);
         Assert.Equal(expected.Members.Values.ToList(), actual.Members.Values.ToList());
-        Assert.Equal(expected.Migrations.Values.ToList(), actual.Migrations.Values.ToList());
+        Assert.Equal(expected.HandOffs.Values.ToList(), actual.HandOffs.Values.ToList());
         for (var s = 0; s < HashSlot.Count; s++)
         {
             var e = expected[s];

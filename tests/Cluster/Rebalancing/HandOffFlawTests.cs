@@ -80,8 +80,8 @@ public class HandOffFlawTests
     }
 
     /// <summary>
-    /// CompleteMigration does not name its attempt: a completion that reaches the log after an abort and a new
-    /// BeginMigration of the same slot completes the new attempt before its target has the data. The
+    /// CompleteHandOff does not name its attempt: a completion that reaches the log after an abort and a new
+    /// BeginHandOff of the same slot completes the new attempt before its target has the data. The
     /// simulation finds it within a few seeds when the model's fence (the proposed fix) is off.
     /// </summary>
     [Fact]
@@ -107,7 +107,7 @@ public class HandOffFlawTests
         // shows as either), with it none does.
         var without = await Failures(fence: false);
         Assert.NotEmpty(without);
-        Assert.Contains(without, f => f.Contains("CompleteMigration", StringComparison.Ordinal));
+        Assert.Contains(without, f => f.Contains("CompleteHandOff", StringComparison.Ordinal));
         var with = await Failures(fence: true);
         Assert.True(with.Count == 0, string.Join("\n", with));
     }

@@ -8,7 +8,7 @@ namespace QuorumCache.Tests.Cluster.Rebalancing;
 /// <summary>Applies plans as the coordinator does and checks the balancing properties independently of the policy.</summary>
 internal static class PlanKit
 {
-    /// <summary>AssignSlots for unowned slots, then one BeginMigration + CompleteMigration per (from, to) batch.</summary>
+    /// <summary>AssignSlots for unowned slots, then one BeginHandOff + CompleteHandOff per (from, to) batch.</summary>
     public static ClusterMap ApplyPlan(MapKit kit, List<SlotMove> plan)
     {
         foreach (var group in plan.Where(p => p.From is null).GroupBy(p => p.To))
@@ -21,7 +21,7 @@ internal static class PlanKit
     /// <summary>Completes every hand-off in flight (the map the plan was made for, once they land).</summary>
     public static void CompleteInFlight(MapKit kit)
     {
-        foreach (var group in kit.Map.Migrations.Values.GroupBy(m => (m.Source, m.Target)).ToList())
+        foreach (var group in kit.Map.HandOffs.Values.GroupBy(m => (m.Source, m.Target)).ToList())
             kit.Complete(group.Select(m => m.Slot), group.Key.Source, group.Key.Target);
     }
 

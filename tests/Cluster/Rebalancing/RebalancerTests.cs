@@ -17,7 +17,7 @@ public class RebalancerTests
         AssertNoSlotTwice(plan, context);
         foreach (var m in plan)
         {
-            Assert.False(map.Migrations.ContainsKey(m.Slot), $"{context}: slot {m.Slot} is already in a hand-off");
+            Assert.False(map.HandOffs.ContainsKey(m.Slot), $"{context}: slot {m.Slot} is already in a hand-off");
             Assert.Equal(MemberState.Up, map.Members[m.To].State);
             if (m.From is null)
                 Assert.True(map[m.Slot] is not { } g || !map.Members.ContainsKey(g.Primary), $"{context}: slot {m.Slot} assigned but owned");

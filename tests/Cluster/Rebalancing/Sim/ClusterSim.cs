@@ -42,7 +42,7 @@ internal sealed class ClusterSim
     private readonly Dictionary<string, Queue<(ClusterCommand Cmd, List<(int Slot, long Tag)> Tags)>> _proposals = new();
     private readonly List<(string Key, int Slot)> _pending = new();
     private readonly Dictionary<string, int> _acked = new();
-    private readonly Dictionary<(int, long), long> _migrationSeen = new();
+    private readonly Dictionary<(int, long), long> _handOffSeen = new();
     private long _planVersion = -1;
     private List<SlotMove> _plan = [];
     private int _nextKey, _nextNode, _joins, _leaves;
@@ -63,8 +63,8 @@ internal sealed class ClusterSim
         foreach (var group in Rebalancer.Plan(Committed).GroupBy(m => (m.From!, m.To)))
         {
             var slots = group.Select(m => (m.Slot, m.From!)).ToList();
-            Commit(new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = slots, Source = group.Key.Item1, Target = group.Key.To, TimeMs = Now });
-            Commit(new ClusterCommand { Op = ClusterOp.CompleteMigration, Slots = slots, Source = group.Key.Item1, Target = group.Key.To });
+            Commit(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = slots, Source = group.Key.Item1, Target = group.Key.To, TimeMs = Now });
+            Commit(new ClusterCommand { Op = ClusterOp.CompleteHandOff, Slots = slots, Source = group.Key.Item1, Target = group.Key.To });
         }
         Completions = 0;
         foreach (var node in _nodes.Values)
@@ -106,7 +106,7 @@ internal sealed class ClusterSim
     public void ProposeCompletion(string from, string target, List<(int Slot, long Tag)> slots) =>
         _proposals[from].Enqueue((new ClusterCommand
         {
-            Op = ClusterOp.CompleteMigration, Slots = slots.Select(s => (s.Slot, target)).ToList(), Source = from, Target = target,
+            Op = ClusterOp.CompleteHandOff, Slots = slots.Select(s => (s.Slot, target)).ToList(), Source = from, Target = target,
         }, slots));
 
     // ---- the log ----
@@ -116,13 +116,13 @@ internal sealed class ClusterSim
         var map = Committed;
         if (tags is not null && Options.FenceStaleCompletions)
         {
-            var fenced = tags.Where(t => map.Migrations.TryGetValue(t.Slot, out var m) && m.StartedAtMs == t.Tag).Select(t => (t.Slot, cmd.Target)).ToList();
+            var fenced = tags.Where(t => map.HandOffs.TryGetValue(t.Slot, out var m) && m.StartedAtMs == t.Tag).Select(t => (t.Slot, cmd.Target)).ToList();
             cmd = cmd with { Slots = fenced };
         }
-        if (cmd.Op == ClusterOp.CompleteMigration)
+        if (cmd.Op == ClusterOp.CompleteHandOff)
             foreach (var (slot, _) in cmd.Slots)
-                if (map.Migrations.TryGetValue(slot, out var m) && m.Source == cmd.Source && m.Target == cmd.Target) Completions++;
-        if (cmd.Op == ClusterOp.AbortMigration) Aborts += cmd.Slots.Count(x => map.Migrations.ContainsKey(x.Slot));
+                if (map.HandOffs.TryGetValue(slot, out var m) && m.Source == cmd.Source && m.Target == cmd.Target) Completions++;
+        if (cmd.Op == ClusterOp.AbortHandOff) Aborts += cmd.Slots.Count(x => map.HandOffs.ContainsKey(x.Slot));
         _maps.Add(ClusterMapStateMachine.Apply(map, _maps.Count, cmd));
         _step = $"entry {_maps.Count - 1} {cmd.Op}";
         CheckCommitted();
@@ -146,8 +146,8 @@ internal sealed class ClusterSim
             if (!map.Members.ContainsKey(p!)) Fail($"slot {s} is owned by non-member {p}");
             lastOk = p;
         }
-        foreach (var mig in map.Migrations.Values)
-            if (map.PrimaryOf(mig.Slot) != mig.Source) Fail($"migration of slot {mig.Slot} from a non-owner");
+        foreach (var handOff in map.HandOffs.Values)
+            if (map.PrimaryOf(handOff.Slot) != handOff.Source) Fail($"hand-off of slot {handOff.Slot} from a non-owner");
         foreach (var (key, slot) in _acked)
         {
             var owner = _nodes[map.PrimaryOf(slot)!];
@@ -171,7 +171,7 @@ internal sealed class ClusterSim
         foreach (var (slot, keys) in node.Store)
         {
             if (keys.Count == 0 || map.PrimaryOf(slot) == node.Id) continue;
-            if (map.Migrations.TryGetValue(slot, out var m) && m.Target == node.Id) continue;
+            if (map.HandOffs.TryGetValue(slot, out var m) && m.Target == node.Id) continue;
             Fail($"{node.Id[^6..]} keeps {keys.Count} keys of slot {slot} owned by {map.PrimaryOf(slot)?[^6..]}");
         }
     }
@@ -183,7 +183,7 @@ internal sealed class ClusterSim
         var map = Committed;
         int slot;
         var roll = _rng.Next(4);
-        if (roll < 2 && map.Migrations.Count > 0) slot = map.Migrations.Keys.ElementAt(_rng.Next(map.Migrations.Count));
+        if (roll < 2 && map.HandOffs.Count > 0) slot = map.HandOffs.Keys.ElementAt(_rng.Next(map.HandOffs.Count));
         else if (roll == 2) slot = _rng.Next(64) * 256; // a few hot slots
         else slot = _rng.Next(HashSlot.Count);
         _pending.Add(($"k{++_nextKey}", slot));
@@ -259,28 +259,28 @@ internal sealed class ClusterSim
     /// <summary>The leader's coordinator: hand-off timeouts and aborts, removal of drained members, rebalancing.</summary>
     private void Coordinate()
     {
-        Now++; // a BeginMigration's time tags its attempt
+        Now++; // a BeginHandOff's time tags its attempt
         var map = Committed;
         // Timeouts and hand-offs with a side no longer up are aborted; one entry per (source, target) here
         // (the real coordinator sends one per slot; the state machine treats both alike).
         var aborts = new Dictionary<(string, string), List<(int, string)>>();
-        foreach (var mig in map.Migrations.Values)
+        foreach (var handOff in map.HandOffs.Values)
         {
-            var key = (mig.Slot, mig.StartedAtMs);
-            if (!_migrationSeen.TryGetValue(key, out var seen)) _migrationSeen[key] = seen = Now;
-            var src = map.Find(mig.Source)?.State;
+            var key = (handOff.Slot, handOff.StartedAtMs);
+            if (!_handOffSeen.TryGetValue(key, out var seen)) _handOffSeen[key] = seen = Now;
+            var src = map.Find(handOff.Source)?.State;
             var stuck = Now - seen > Options.PhaseTimeoutMs;
-            if (src is not (MemberState.Up or MemberState.Leaving) || map.Find(mig.Target)?.State != MemberState.Up || stuck)
+            if (src is not (MemberState.Up or MemberState.Leaving) || map.Find(handOff.Target)?.State != MemberState.Up || stuck)
             {
-                if (!aborts.TryGetValue((mig.Source, mig.Target), out var list)) aborts[(mig.Source, mig.Target)] = list = [];
-                list.Add((mig.Slot, mig.Source));
+                if (!aborts.TryGetValue((handOff.Source, handOff.Target), out var list)) aborts[(handOff.Source, handOff.Target)] = list = [];
+                list.Add((handOff.Slot, handOff.Source));
             }
         }
         foreach (var ((source, target), slots) in aborts)
-            Commit(new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = slots, Source = source, Target = target });
+            Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = slots, Source = source, Target = target });
         map = Committed;
         foreach (var m in map.Members.Values)
-            if (m.State == MemberState.Leaving && !map.Migrations.Values.Any(x => x.Source == m.Id) && map.SlotsOf(m.Id).Count == 0)
+            if (m.State == MemberState.Leaving && !map.HandOffs.Values.Any(x => x.Source == m.Id) && map.SlotsOf(m.Id).Count == 0)
                 Commit(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = m.Id });
         map = Committed;
         if (_planVersion != map.Version)
@@ -295,27 +295,27 @@ internal sealed class ClusterSim
             Commit(new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = assign });
             return;
         }
-        var room = Options.MaxConcurrent - map.Migrations.Count;
+        var room = Options.MaxConcurrent - map.HandOffs.Count;
         var batches = new Dictionary<(string From, string To), List<(int, string)>>();
         foreach (var move in _plan)
         {
             if (room <= 0) break;
-            if (move.From is null || map.Migrations.ContainsKey(move.Slot)) continue;
+            if (move.From is null || map.HandOffs.ContainsKey(move.Slot)) continue;
             if (!batches.TryGetValue((move.From, move.To), out var list)) batches[(move.From, move.To)] = list = [];
             list.Add((move.Slot, move.From));
             room--;
         }
         foreach (var ((from, to), slots) in batches)
-            Commit(new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = slots, Source = from, Target = to, TimeMs = Now });
+            Commit(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = slots, Source = from, Target = to, TimeMs = Now });
     }
 
     private void RandomAbort()
     {
-        var migs = Committed.Migrations;
+        var migs = Committed.HandOffs;
         if (migs.Count == 0) return;
         var n = _rng.Next(1, Math.Min(migs.Count, 8) + 1);
-        foreach (var mig in migs.Values.Skip(_rng.Next(migs.Count)).Take(n).ToList())
-            Commit(new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = [(mig.Slot, mig.Source)], Source = mig.Source, Target = mig.Target });
+        foreach (var handOff in migs.Values.Skip(_rng.Next(migs.Count)).Take(n).ToList())
+            Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(handOff.Slot, handOff.Source)], Source = handOff.Source, Target = handOff.Target });
     }
 
     private void Join()
@@ -379,7 +379,7 @@ internal sealed class ClusterSim
             if (Quiescent()) break;
         }
         if (!Quiescent())
-            Fail($"did not settle: {Committed.Migrations.Count} hand-offs, {_pending.Count} writes pending, plan {Rebalancer.Plan(Committed).Count}");
+            Fail($"did not settle: {Committed.HandOffs.Count} hand-offs, {_pending.Count} writes pending, plan {Rebalancer.Plan(Committed).Count}");
         foreach (var id in Committed.Members.Keys) CheckCaughtUp(_nodes[id]);
         // Every key in exactly one place: its owner.
         var copies = new Dictionary<string, int>();
@@ -396,7 +396,7 @@ internal sealed class ClusterSim
     private bool Quiescent()
     {
         var map = Committed;
-        if (map.Migrations.Count > 0 || _pending.Count > 0 || _links.Any(l => l.Value.Count > 0)) return false;
+        if (map.HandOffs.Count > 0 || _pending.Count > 0 || _links.Any(l => l.Value.Count > 0)) return false;
         if (map.Members.Values.Any(m => m.State == MemberState.Leaving)) return false;
         foreach (var id in map.Members.Keys)
             if (_nodes[id].Applied != _maps.Count - 1 || _nodes[id].Busy) return false;
@@ -420,11 +420,11 @@ internal sealed class ClusterSim
     public void BeginMove(int slot, string from, string to)
     {
         Now++;
-        Commit(new ClusterCommand { Op = ClusterOp.BeginMigration, Slots = [(slot, from)], Source = from, Target = to, TimeMs = Now });
+        Commit(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = [(slot, from)], Source = from, Target = to, TimeMs = Now });
     }
 
     public void AbortMove(int slot, string from, string to) =>
-        Commit(new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = [(slot, from)], Source = from, Target = to });
+        Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(slot, from)], Source = from, Target = to });
 
     public void CatchUpAll()
     {

@@ -87,19 +87,19 @@ internal sealed class SimNode(string id, ClusterSim sim)
 
     public void OnMap(ClusterMap map)
     {
-        foreach (var mig in map.Migrations.Values)
+        foreach (var handOff in map.HandOffs.Values)
         {
-            if (mig.Source == Id && !_out.ContainsKey(mig.Slot)) StartOutgoing(mig);
-            if (mig.Target == Id && (!_in.TryGetValue(mig.Slot, out var i) || i.Tag != mig.StartedAtMs))
+            if (handOff.Source == Id && !_out.ContainsKey(handOff.Slot)) StartOutgoing(handOff);
+            if (handOff.Target == Id && (!_in.TryGetValue(handOff.Slot, out var i) || i.Tag != handOff.StartedAtMs))
             {
-                _in[mig.Slot] = new Incoming(mig.StartedAtMs, mig.Source);
-                if (_early.Remove(mig.Slot, out var early))
+                _in[handOff.Slot] = new Incoming(handOff.StartedAtMs, handOff.Source);
+                if (_early.Remove(handOff.Slot, out var early))
                     foreach (var (from, frame) in early) OnFrame(from, frame);
             }
         }
         foreach (var o in _out.Values.ToList())
         {
-            if (map.Migrations.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag) continue;
+            if (map.HandOffs.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag) continue;
             _out.Remove(o.Slot);
             _forwarding.Remove(o.Slot);
             if (map.PrimaryOf(o.Slot) != Id) ClearSlot(o.Slot); // no longer ours: completed (the owner may already be a later one)
@@ -107,16 +107,16 @@ internal sealed class SimNode(string id, ClusterSim sim)
         }
         foreach (var (slot, i) in _in.ToList())
         {
-            if (map.Migrations.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag) continue;
+            if (map.HandOffs.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag) continue;
             _in.Remove(slot);
             if (map.PrimaryOf(slot) != Id) ClearSlot(slot);
         }
     }
 
-    private void StartOutgoing(Migration mig)
+    private void StartOutgoing(HandOffEntry handOff)
     {
-        var o = new Outgoing(mig.Slot, mig.StartedAtMs, mig.Target);
-        _out[mig.Slot] = o;
+        var o = new Outgoing(handOff.Slot, handOff.StartedAtMs, handOff.Target);
+        _out[handOff.Slot] = o;
         SendSnapshot(o);
     }
 
@@ -173,7 +173,7 @@ internal sealed class SimNode(string id, ClusterSim sim)
     private bool NotTakenUpYet(Frame f)
     {
         if (_in.TryGetValue(f.Slot, out var known) && known.Tag == f.Tag) return false;
-        var current = View.Migrations.GetValueOrDefault(f.Slot);
+        var current = View.HandOffs.GetValueOrDefault(f.Slot);
         return current is null || current.StartedAtMs == f.Tag;
     }
 
