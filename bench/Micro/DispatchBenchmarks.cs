@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using QuorumCache.Node.Hosting;

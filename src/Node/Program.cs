@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

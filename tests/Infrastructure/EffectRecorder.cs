@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using System.Buffers;
 using QuorumCache.Node.Commands;
 using QuorumCache.Node.Hosting;

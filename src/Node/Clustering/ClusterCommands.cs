@@ -1,3 +1,4 @@
+using QuorumCache.Node.Storage;
 using System.Text;
 using QuorumCache.Cluster.Map;
 using QuorumCache.Cluster.Slots;

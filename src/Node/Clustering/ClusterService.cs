@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using QuorumCache.Cluster.Runtime;
-using QuorumCache.Node.Hosting;
 using QuorumCache.Node.Messaging;
 using QuorumCache.Node.Server;
 

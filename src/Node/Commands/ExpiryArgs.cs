@@ -1,3 +1,5 @@
+using QuorumCache.Node.Storage;
+
 namespace QuorumCache.Node.Commands;
 
 /// <summary>Turns EX/PX/EXAT/PXAT arguments into an absolute time in ms, with Redis's checks.</summary>

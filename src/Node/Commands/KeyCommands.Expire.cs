@@ -1,3 +1,4 @@
+using QuorumCache.Node.Storage;
 using QuorumCache.Node.Notifications;
 using static QuorumCache.Node.Commands.CommandFlags;
 

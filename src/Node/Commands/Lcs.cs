@@ -1,3 +1,5 @@
+using QuorumCache.Node.Storage;
+
 namespace QuorumCache.Node.Commands;
 
 /// <summary>LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN], with Redis's reply shapes.</summary>

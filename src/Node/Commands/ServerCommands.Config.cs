@@ -1,4 +1,4 @@
-using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Config;
 using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage;
 using static QuorumCache.Node.Commands.CommandFlags;

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QuorumCache.Node.Server;

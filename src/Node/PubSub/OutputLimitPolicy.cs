@@ -5,7 +5,7 @@ namespace QuorumCache.Node.Messaging;
 /// </summary>
 public readonly record struct OutputLimits(long HardBytes, long SoftBytes, int SoftSeconds)
 {
-    public static OutputLimits From(Hosting.NodeOptions o) =>
+    public static OutputLimits From(Config.NodeOptions o) =>
         new(o.PubSubOutputHardLimit, o.PubSubOutputSoftLimit, o.PubSubOutputSoftSeconds);
 }
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using QuorumCache.Node.Commands;
-using QuorumCache.Node.Hosting;
+using QuorumCache.Node.Config;
 using QuorumCache.Node.Storage;
 using QuorumCache.Resp;
 

@@ -38,7 +38,7 @@ public static class ValueInfo
     {
         if (value is RedisObject o) return o.EncodingName;
         var s = (byte[])value;
-        if (s.Length <= 20 && Commands.ArgParse.TryInt64(s, out _)) return "int";
+        if (s.Length <= 20 && ArgParse.TryInt64(s, out _)) return "int";
         return s.Length <= 44 ? "embstr" : "raw";
     }
 

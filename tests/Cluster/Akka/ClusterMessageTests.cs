@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using Akka.Actor;
 using QuorumCache.Cluster.Actors;
 using QuorumCache.Cluster.Map;

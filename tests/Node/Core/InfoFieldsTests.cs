@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using QuorumCache.Node.Server;

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using System.Buffers;
 using System.Text;
 using QuorumCache.Node.Commands;

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using System.Text;
 using QuorumCache.Node.Storage.Types;
 using QuorumCache.Tests.Infrastructure;
@@ -141,7 +142,7 @@ public class RedisListTests(NodeFixture node) : IClassFixture<NodeFixture>
         var key = B("{r}list");
         var commands = list.WriteRestore(key, w);
         w.Commit();
-        var server = new QuorumCache.Node.Server.NodeServer(new QuorumCache.Node.Hosting.NodeOptions());
+        var server = new QuorumCache.Node.Server.NodeServer(new QuorumCache.Node.Config.NodeOptions());
         Assert.Equal(commands, server.Internal.Replay(new System.Buffers.ReadOnlySequence<byte>(buffer.WrittenMemory)));
         var store = server.Keyspace[QuorumCache.Cluster.Slots.HashSlot.Of(key)];
         Assert.True(store.TryGet(key, out var restored));

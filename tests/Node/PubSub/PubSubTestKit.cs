@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using System.Text;
 using QuorumCache.Node.Hosting;
 using QuorumCache.Node.Messaging;

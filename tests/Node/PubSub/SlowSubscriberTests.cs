@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using System.Net.Sockets;
 using System.Text;
 using QuorumCache.Node.Hosting;

@@ -1,3 +1,5 @@
+using QuorumCache.Node.Storage;
+
 namespace QuorumCache.Node.Commands.Bitmaps;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Storage;
 using static QuorumCache.Node.Commands.CommandFlags;
 
 namespace QuorumCache.Node.Commands.Bitmaps;

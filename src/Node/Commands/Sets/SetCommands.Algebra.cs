@@ -1,3 +1,4 @@
+using QuorumCache.Node.Storage;
 using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Storage.Types;
 using static QuorumCache.Node.Commands.CommandFlags;

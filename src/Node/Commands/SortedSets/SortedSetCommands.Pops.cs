@@ -1,3 +1,4 @@
+using QuorumCache.Node.Storage;
 using QuorumCache.Node.Notifications;
 using QuorumCache.Node.Server.Blocking;
 using QuorumCache.Node.Storage.Types;

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Storage;
 using QuorumCache.Cluster.Slots;
 using QuorumCache.Resp;
 using static QuorumCache.Node.Commands.CommandFlags;

@@ -33,7 +33,7 @@ public static class ListpackSize
     {
         var len = value.Length;
         int encoded;
-        if (len is > 0 and <= 20 && Commands.ArgParse.TryInt64(value, out var n))
+        if (len is > 0 and <= 20 && ArgParse.TryInt64(value, out var n))
         {
             // Listpack stores integer-looking strings as integers of the smallest width.
             encoded = n switch

@@ -1,5 +1,4 @@
 using System.Text;
-using QuorumCache.Node.Commands;
 
 namespace QuorumCache.Node.Storage.Types;
 

@@ -1,3 +1,4 @@
+using QuorumCache.Node.Config;
 using QuorumCache.Cluster.Map;
 using QuorumCache.Cluster.Runtime;
 using QuorumCache.Cluster.Slots;

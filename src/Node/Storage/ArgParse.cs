@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using QuorumCache.Resp;
 
-namespace QuorumCache.Node.Commands;
+namespace QuorumCache.Node.Storage;
 
-/// <summary>Parsing of numeric arguments with Redis's rules.</summary>
+/// <summary>Numbers as Redis reads and writes them (arguments, and the integer encodings of stored values).</summary>
 public static class ArgParse
 {
     /// <summary>A 64-bit integer as Redis's string2ll accepts it (no '+', no spaces, no leading zeros).</summary>

@@ -1,4 +1,4 @@
-namespace QuorumCache.Node.Hosting;
+namespace QuorumCache.Node.Config;
 
 /// <summary>
 /// The node's settings, read once at start from configuration (hocon/node.conf &lt; environment &lt;

@@ -1,6 +1,6 @@
-using QuorumCache.Node.Server;
+using QuorumCache.Node.Storage;
 
-namespace QuorumCache.Node.Storage;
+namespace QuorumCache.Node.Server;
 
 /// <summary>
 /// Reclaims expired keys nobody reads, as Redis's active expire cycle does: hz times a second it
