@@ -33,7 +33,7 @@ public class DispatchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = new NodeServer(new NodeOptions());
+        _server = new NodeServer(NodeOptionsLoader.Defaults());
         _session = new ClientSession(1, new DiscardingPipeWriter(), _server, "bench", "bench") { Authenticated = true };
         var value = new string('v', ValueSize);
         _set = Build("SET", "key:000000000001", value);

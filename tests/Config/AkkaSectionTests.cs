@@ -16,10 +16,9 @@ public sealed class AkkaSectionTests : IDisposable
     private TypedConfig LoadWithUserFile(string user) =>
         NodeConfigLoader.Load(ShippedDefaults, NodeCommandLine.Parse(["--config", _dir.Write("user.conf", user)]), new Dictionary<string, string>());
 
-    private static ClusterNodeOptions Options(string akka) => new()
-    {
-        DataDir = "/tmp/x", Host = "127.0.0.1", Port = 7000, BusPort = 17000, DataPort = 27000, AkkaOverrides = akka,
-    };
+    private static ClusterNodeOptions Options(string akka) =>
+        QuorumCache.Node.Clustering.ClusterService.ClusterSettings(NodeOptionsLoader.Defaults(), "127.0.0.1", 7000, 17000, 27000)
+            with { AkkaOverrides = akka };
 
     [Fact]
     public void Any_akka_key_is_accepted_and_written_back_as_hocon_with_lists()

@@ -82,7 +82,7 @@ public class HoconErrorTests
         Assert.Contains(doc.Entries, e => e.Key == "quorumcache:node:port" && e.Value == "6379");
         Assert.Contains("quorumcache:cluster:join", doc.ListKeys);
         // What the node reads at start must come out of the shipped defaults alone.
-        var options = QuorumCache.Node.Hosting.NodeOptionsLoader.Load([], new Dictionary<string, string>());
+        var options = QuorumCache.Node.Config.NodeOptionsLoader.Load([], new Dictionary<string, string>());
         Assert.Equal(6379, options.Port);
     }
 }

@@ -49,7 +49,7 @@ public sealed class EffectRecorder : IEffectSink
     /// <summary>A fresh server (no listener) with every recorded effect replayed.</summary>
     public NodeServer ReplayOnFreshServer()
     {
-        var fresh = new NodeServer(new NodeOptions());
+        var fresh = new NodeServer(NodeOptionsLoader.Defaults());
         fresh.Internal.Replay(new ReadOnlySequence<byte>(Bytes()));
         return fresh;
     }

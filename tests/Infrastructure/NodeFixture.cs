@@ -21,7 +21,15 @@ public sealed class NodeFixture : IAsyncLifetime
 
     public int Port { get; private set; }
     public NodeServer Server { get; private set; } = null!;
-    public NodeOptions Options { get; } = new() { Port = 0, DataDir = Path.Combine(Path.GetTempPath(), "qc-test-" + Guid.NewGuid().ToString("N")) };
+    public NodeOptions Options { get; } = WithFreshPort();
+
+    private static NodeOptions WithFreshPort()
+    {
+        var o = NodeOptionsLoader.Defaults();
+        o.Port = 0;
+        o.DataDir = Path.Combine(Path.GetTempPath(), "qc-test-" + Guid.NewGuid().ToString("N"));
+        return o;
+    }
 
     public async Task InitializeAsync()
     {

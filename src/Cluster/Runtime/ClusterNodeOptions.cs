@@ -3,13 +3,16 @@ namespace QuorumCache.Cluster.Runtime;
 /// <summary>Akka.Cluster's failure detector (phi accrual over the heartbeats it sends between members).</summary>
 public sealed record FailureDetectorOptions
 {
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(100);
-    public double Threshold { get; init; } = 8;
-    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromMilliseconds(400);
-    public TimeSpan MinStdDeviation { get; init; } = TimeSpan.FromMilliseconds(50);
+    public required TimeSpan HeartbeatInterval { get; init; }
+    public required double Threshold { get; init; }
+    public required TimeSpan AcceptableHeartbeatPause { get; init; }
+    public required TimeSpan MinStdDeviation { get; init; }
 }
 
-/// <summary>Settings of the cluster runtime (read from hocon/node.conf by the node).</summary>
+/// <summary>
+/// Settings of the cluster runtime. The node reads them from hocon/node.conf (where every default is
+/// written, once); nothing here has a default of its own.
+/// </summary>
 public sealed record ClusterNodeOptions
 {
     public required string DataDir { get; init; }
@@ -22,17 +25,17 @@ public sealed record ClusterNodeOptions
     public required int DataPort { get; init; }
     /// <summary>Members to ask to join ("host:port" client endpoints). Empty: form a cluster.</summary>
     public IReadOnlyList<string> Join { get; init; } = [];
-    public FailureDetectorOptions FailureDetector { get; init; } = new();
+    public required FailureDetectorOptions FailureDetector { get; init; }
     /// <summary>The Split Brain Resolver's strategy (keep-majority, static-quorum, keep-oldest, ...).</summary>
-    public string DowningStrategy { get; init; } = "keep-majority";
+    public required string DowningStrategy { get; init; }
     /// <summary>How long the membership must be stable before the Split Brain Resolver downs the unreachable side.</summary>
-    public TimeSpan DowningStableAfter { get; init; } = TimeSpan.FromMilliseconds(300);
-    public int MaxConcurrentHandOffs { get; init; } = 128;
-    public TimeSpan HandOffTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public long MaxFrame { get; init; } = 64L * 1024 * 1024;
-    public long MaxQueuedPerPeer { get; init; } = 64L * 1024 * 1024;
-    public TimeSpan ReconnectMin { get; init; } = TimeSpan.FromMilliseconds(100);
-    public TimeSpan ReconnectMax { get; init; } = TimeSpan.FromSeconds(2);
+    public required TimeSpan DowningStableAfter { get; init; }
+    public required int MaxConcurrentHandOffs { get; init; }
+    public required TimeSpan HandOffTimeout { get; init; }
+    public required long MaxFrame { get; init; }
+    public required long MaxQueuedPerPeer { get; init; }
+    public required TimeSpan ReconnectMin { get; init; }
+    public required TimeSpan ReconnectMax { get; init; }
     /// <summary>
     /// Akka.NET settings from the configuration's <c>akka { }</c> section (HOCON text): they override the
     /// ones the node derives from its own settings, except the node's identity (remoting address, roles,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using QuorumCache.Node.Config;
 using QuorumCache.Cluster.Runtime;
 using QuorumCache.Node.Messaging;
 using QuorumCache.Node.Server;
@@ -64,11 +65,46 @@ public sealed partial class ClusterService : IAsyncDisposable
         return null;
     }
 
+    /// <summary>The cluster runtime's settings, from the node's configuration (every default in hocon/node.conf).</summary>
+    public static ClusterNodeOptions ClusterSettings(NodeOptions o, string host, int port, int busPort, int dataPort)
+    {
+        var c = o.Config;
+        const string cl = "quorumcache.cluster.", dl = "quorumcache.data-links.";
+        var strategy = c.GetString(cl + "downing.strategy");
+        if (strategy is not ("keep-majority" or "keep-oldest" or "down-all"))
+            throw new InvalidOperationException($"quorumcache.cluster.downing.strategy: '{strategy}' is not one of keep-majority, keep-oldest, down-all");
+        return new ClusterNodeOptions
+        {
+            DataDir = o.DataDir,
+            Host = host,
+            Port = port,
+            BusPort = busPort,
+            DataPort = dataPort,
+            Join = o.Join,
+            FailureDetector = new FailureDetectorOptions
+            {
+                HeartbeatInterval = c.GetDuration(cl + "failure-detector.heartbeat-interval"),
+                Threshold = c.GetDouble(cl + "failure-detector.threshold"),
+                AcceptableHeartbeatPause = c.GetDuration(cl + "failure-detector.acceptable-heartbeat-pause"),
+                MinStdDeviation = c.GetDuration(cl + "failure-detector.min-std-deviation"),
+            },
+            DowningStrategy = strategy,
+            DowningStableAfter = c.GetDuration(cl + "downing.stable-after"),
+            MaxConcurrentHandOffs = c.GetInt(cl + "max-concurrent-hand-offs", 1, 4096),
+            HandOffTimeout = c.GetDuration(cl + "hand-off-timeout"),
+            MaxFrame = c.GetSize(dl + "max-frame"),
+            MaxQueuedPerPeer = c.GetSize(dl + "max-queued-per-peer"),
+            ReconnectMin = c.GetDuration(dl + "reconnect-min"),
+            ReconnectMax = c.GetDuration(dl + "reconnect-max"),
+            EnableFaultInjection = o.EnableFaultInjection,
+            AkkaOverrides = c.AkkaHocon(),
+        };
+    }
+
     public async Task StartAsync(int boundPort, CancellationToken ct)
     {
         _boundPort = boundPort;
         var o = _server.Options;
-        var c = o.Config;
         var host = o.AnnounceHost ?? o.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
         if (host is "0.0.0.0" or "::") host = "127.0.0.1";
         // Ports: explicit, else derived from the client port (as Redis's bus port), else (client port 0,
@@ -77,36 +113,7 @@ public sealed partial class ClusterService : IAsyncDisposable
         var dataPort = o.DataPort > 0 || o.Port > 0 ? o.EffectiveDataPort : 0;
         if (busPort > 65535 || dataPort > 65535)
             throw new InvalidOperationException($"client port {o.Port} + 10000/20000 is above 65535: set quorumcache.node.bus-port and data-port (--bus-port, --data-port)");
-        const string cl = "quorumcache.cluster.";
-        var strategy = c?.GetString(cl + "downing.strategy") ?? "keep-majority";
-        if (strategy is not ("keep-majority" or "keep-oldest" or "down-all"))
-            throw new InvalidOperationException($"quorumcache.cluster.downing.strategy: '{strategy}' is not one of keep-majority, keep-oldest, down-all");
-        var options = new ClusterNodeOptions
-        {
-            DataDir = o.DataDir,
-            Host = host,
-            Port = boundPort,
-            BusPort = busPort,
-            DataPort = dataPort,
-            Join = o.Join,
-            FailureDetector = c is null ? new FailureDetectorOptions() : new FailureDetectorOptions
-            {
-                HeartbeatInterval = c.GetDuration(cl + "failure-detector.heartbeat-interval"),
-                Threshold = c.GetDouble(cl + "failure-detector.threshold"),
-                AcceptableHeartbeatPause = c.GetDuration(cl + "failure-detector.acceptable-heartbeat-pause"),
-                MinStdDeviation = c.GetDuration(cl + "failure-detector.min-std-deviation"),
-            },
-            DowningStrategy = strategy,
-            DowningStableAfter = c?.GetDuration(cl + "downing.stable-after") ?? TimeSpan.FromMilliseconds(300),
-            MaxConcurrentHandOffs = c?.GetInt(cl + "max-concurrent-hand-offs", 1, 4096) ?? 128,
-            HandOffTimeout = c?.GetDuration(cl + "hand-off-timeout") ?? TimeSpan.FromSeconds(10),
-            MaxFrame = c?.GetSize("quorumcache.data-links.max-frame") ?? 64L * 1024 * 1024,
-            MaxQueuedPerPeer = c?.GetSize("quorumcache.data-links.max-queued-per-peer") ?? 64L * 1024 * 1024,
-            ReconnectMin = c?.GetDuration("quorumcache.data-links.reconnect-min") ?? TimeSpan.FromMilliseconds(100),
-            ReconnectMax = c?.GetDuration("quorumcache.data-links.reconnect-max") ?? TimeSpan.FromSeconds(2),
-            EnableFaultInjection = o.EnableFaultInjection,
-            AkkaOverrides = c?.AkkaHocon() ?? "",
-        };
+        var options = ClusterSettings(o, host, boundPort, busPort, dataPort);
         var node = new ClusterNode(options, _loggers, _server.Clock);
         Router = new ClusterRouter(node);
         HandOff = new SlotHandOff(_server, node, Router, _loggers.CreateLogger<SlotHandOff>());

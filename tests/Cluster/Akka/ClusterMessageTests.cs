@@ -17,10 +17,9 @@ public sealed class ClusterMessageTests : global::Akka.TestKit.Xunit2.TestKit
         return ((global::Akka.Serialization.SerializerWithStringManifest)serializer).FromBinary(serializer.ToBinary(message), manifest);
     }
 
-    public ClusterMessageTests() : base(AkkaSettings.Build(new QuorumCache.Cluster.Runtime.ClusterNodeOptions
-    {
-        DataDir = "unused", Host = "127.0.0.1", Port = 7000, BusPort = 0, DataPort = 0,
-    }, new string('a', 40), 0, 27000))
+    public ClusterMessageTests() : base(AkkaSettings.Build(
+        QuorumCache.Node.Clustering.ClusterService.ClusterSettings(QuorumCache.Node.Config.NodeOptionsLoader.Defaults(), "127.0.0.1", 7000, 0, 0),
+        new string('a', 40), 0, 27000))
     {
     }
 

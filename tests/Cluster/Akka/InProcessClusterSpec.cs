@@ -31,11 +31,11 @@ public sealed class InProcessClusterSpec : global::Akka.TestKit.Xunit2.TestKit, 
 
     private async Task<RunningNode> StartAsync(bool faults, params string[] join)
     {
-        var options = new NodeOptions
-        {
-            Port = 0, DataDir = Path.Combine(Path.GetTempPath(), "qc-spec-" + Guid.NewGuid().ToString("N")), Join = join,
-            EnableFaultInjection = faults,
-        };
+        var options = NodeOptionsLoader.Defaults();
+        options.Port = 0;
+        options.DataDir = Path.Combine(Path.GetTempPath(), "qc-spec-" + Guid.NewGuid().ToString("N"));
+        options.Join = join;
+        options.EnableFaultInjection = faults;
         var app = Program.BuildApp(options);
         await app.StartAsync();
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;

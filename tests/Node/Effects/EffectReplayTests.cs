@@ -109,7 +109,7 @@ public class EffectReplayTests
     public void ReplayingEffectsRebuildsTheSameKeyspace(int seed)
     {
         var rnd = new Random(seed);
-        var source = new NodeServer(new NodeOptions());
+        var source = new NodeServer(NodeOptionsLoader.Defaults());
         var recorder = new EffectRecorder();
         source.Effects = recorder;
         var s = Session(source);
@@ -126,7 +126,7 @@ public class EffectReplayTests
         }
         Assert.True(recorder.Count > operations / 4, $"only {recorder.Count} effects recorded (seed {seed})");
 
-        var replica = new NodeServer(new NodeOptions());
+        var replica = new NodeServer(NodeOptionsLoader.Defaults());
         var applied = replica.Internal.Replay(new ReadOnlySequence<byte>(recorder.Bytes()));
         Assert.Equal(recorder.Count, applied);
 
@@ -141,7 +141,7 @@ public class EffectReplayTests
     [Fact]
     public void NondeterministicCommandsAreRecordedAsTheirOutcome()
     {
-        var source = new NodeServer(new NodeOptions());
+        var source = new NodeServer(NodeOptionsLoader.Defaults());
         var recorder = new EffectRecorder();
         source.Effects = recorder;
         var s = Session(source);

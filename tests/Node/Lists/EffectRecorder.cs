@@ -39,7 +39,7 @@ public sealed class RecordingNodeFixture : RecordingNode
     /// <summary>Replays everything recorded on a fresh server and returns its keyspace.</summary>
     public SortedDictionary<string, string> Replayed()
     {
-        var fresh = new NodeServer(new NodeOptions());
+        var fresh = new NodeServer(NodeOptionsLoader.Defaults());
         fresh.Internal.Replay(new ReadOnlySequence<byte>(Recorder.Bytes()));
         return Dump(fresh);
     }

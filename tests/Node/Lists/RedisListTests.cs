@@ -142,7 +142,7 @@ public class RedisListTests(NodeFixture node) : IClassFixture<NodeFixture>
         var key = B("{r}list");
         var commands = list.WriteRestore(key, w);
         w.Commit();
-        var server = new QuorumCache.Node.Server.NodeServer(new QuorumCache.Node.Config.NodeOptions());
+        var server = new QuorumCache.Node.Server.NodeServer(QuorumCache.Node.Config.NodeOptionsLoader.Defaults());
         Assert.Equal(commands, server.Internal.Replay(new System.Buffers.ReadOnlySequence<byte>(buffer.WrittenMemory)));
         var store = server.Keyspace[QuorumCache.Cluster.Slots.HashSlot.Of(key)];
         Assert.True(store.TryGet(key, out var restored));

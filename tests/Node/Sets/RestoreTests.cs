@@ -37,7 +37,7 @@ public class RestoreTests(NodeFixture node) : IClassFixture<NodeFixture>
         var store = node.Server.Keyspace[slot];
         byte[] dump;
         lock (store.Gate) dump = SlotDumper.Dump(store, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var fresh = new NodeServer(new NodeOptions());
+        var fresh = new NodeServer(NodeOptionsLoader.Defaults());
         fresh.Internal.Replay(new ReadOnlySequence<byte>(dump));
         foreach (var k in keys)
         {

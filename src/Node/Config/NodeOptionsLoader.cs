@@ -1,6 +1,4 @@
-using QuorumCache.Node.Config;
-
-namespace QuorumCache.Node.Hosting;
+namespace QuorumCache.Node.Config;
 
 /// <summary>
 /// Reads the node's options: hocon/node.conf (shipped beside the binary) &lt; --config FILE &lt;
@@ -10,6 +8,10 @@ namespace QuorumCache.Node.Hosting;
 public static class NodeOptionsLoader
 {
     public static string DefaultsPath => Path.Combine(AppContext.BaseDirectory, "node.conf");
+
+    /// <summary>hocon/node.conf alone (no command line, no environment): for code that builds a server
+    /// without a process around it (tests, benchmarks).</summary>
+    public static NodeOptions Defaults() => Load([], new Dictionary<string, string>());
 
     public static NodeOptions Load(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
