@@ -165,9 +165,7 @@ public sealed partial class HandOffProtocol
         foreach (var o in _out.Values.ToList())
             if (o.SealedMs >= 0 && map.Find(o.Target)?.State is not (MemberState.Up or MemberState.Leaving))
             {
-                _out.Remove(o.Slot);
-                _host.StopForwarding(o.Slot);
-                _host.ClearSlot(o.Slot);
+                DropOutgoing(o);
                 _host.Resume(o.Slot);
                 LogTargetLost(_log, o.Slot, o.Target);
             }
@@ -292,13 +290,24 @@ public sealed partial class HandOffProtocol
                 _completeDue = true; // one request for the batch on this step's tick
                 break;
             case HandOffKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.SealedMs >= 0:
-                _out.Remove(f.Slot);
-                _host.StopForwarding(f.Slot);
-                _host.ClearSlot(f.Slot);
+                DropOutgoing(o);
                 _host.Resume(f.Slot); // commands still waiting on the slot now find the new owner
                 LogOutgoing(_log, o, "completed", _node.NowMs);
+                // A hand-off of the slot from here that waited for this one (the slot came back meanwhile).
+                if (_node.Map.Migrations.TryGetValue(f.Slot, out var next) && next.Source == _node.MyId && !_in.ContainsKey(f.Slot)) StartOutgoing(next);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A sealed hand-off is over: forget it and drop the copy, unless the slot came back meanwhile (a confirmation
+    /// that was lost and answered late): then the keys here are the ones arriving or received from the new hand-off.
+    /// </summary>
+    private void DropOutgoing(Outgoing o)
+    {
+        _out.Remove(o.Slot);
+        _host.StopForwarding(o.Slot);
+        if (!_in.ContainsKey(o.Slot) && _node.Map.PrimaryOf(o.Slot) != _node.MyId) _host.ClearSlot(o.Slot);
     }
 
     /// <summary>The slot is this node's now, with every write: serve it.</summary>
