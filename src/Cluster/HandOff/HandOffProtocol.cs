@@ -370,6 +370,7 @@ public sealed partial class HandOffProtocol
             else if (!o.SnapshotAcked && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
         }
         _completeDue = false;
+        AskRemovalWhenDrained(now);
         if (ready is null) return;
         var asked = new HashSet<Outgoing>();
         foreach (var o in ready)
@@ -385,6 +386,34 @@ public sealed partial class HandOffProtocol
             });
         }
     }
+
+    private long _removalAskedMs = long.MinValue / 2;
+
+    /// <summary>
+    /// A leaving node asks to be removed once the map gives it nothing and every seal it sent is confirmed (asked
+    /// again every second until the map drops it). Removed any earlier, a target still waiting for its seal would
+    /// close its data link to it and take it for failed: it would serve the slot without the writes the source
+    /// acknowledged after the last frame that arrived. The coordinator removes a drained member itself only if it
+    /// has not asked within the hand-off timeout.
+    /// </summary>
+    private void AskRemovalWhenDrained(long now)
+    {
+        if (_out.Count > 0 || _in.Count > 0 || now - _removalAskedMs < 1000) return;
+        var map = _node.Map;
+        var me = _node.MyId;
+        if (map.Find(me)?.State != MemberState.Leaving) return;
+        // Not while a hand-off to it is in the map either: one begun before it was leaving may still complete and
+        // make it an owner before the request reaches the log. Nothing is handed to a leaving member after that.
+        foreach (var m in map.Migrations.Values)
+            if (m.Source == me || m.Target == me) return;
+        if (map.SlotsOf(me).Count > 0) return;
+        _removalAskedMs = now;
+        LogAskRemoval(_log);
+        _node.Propose(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = me });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "every slot handed over and sealed: asking to be removed from the map")]
+    private static partial void LogAskRemoval(ILogger logger);
 
     /// <summary>One line per slot group at Information (groups move whole, in one batch: its first slot
     /// stands for it), every slot at Debug: 2 lines per slot were 30,000 lines for one 3 → 4 rebalance.

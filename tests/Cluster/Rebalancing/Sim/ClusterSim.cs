@@ -58,6 +58,7 @@ internal sealed class ClusterSim
     private readonly Dictionary<int, HashSet<string>> _acked = new();
     private readonly HashSet<string> _forgotten = new();    // acknowledged, then lost by design (a scenario says so)
     private readonly Dictionary<(int, long), long> _migrationSeen = new();
+    private readonly Dictionary<string, long> _drainedSince = new();
     private readonly Dictionary<string, int> _sent = new();
     private readonly Dictionary<(int Slot, long Epoch), string> _completedTo = new();
     private long _planVersion = -1;
@@ -383,9 +384,14 @@ internal sealed class ClusterSim
         foreach (var ((source, target, tag), slots) in aborts)
             Commit(new ClusterCommand { Op = ClusterOp.AbortMigration, Slots = slots, Source = source, Target = target, TimeMs = tag });
         map = Committed;
+        // A drained leaving member asks for its removal itself (HandOffProtocol); the coordinator removes it only
+        // if it has not within the hand-off timeout.
         foreach (var m in map.Members.Values)
             if (m.State == MemberState.Leaving && !map.Migrations.Values.Any(x => x.Source == m.Id) && map.SlotsOf(m.Id).Count == 0)
-                Commit(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = m.Id });
+            {
+                if (!_drainedSince.TryGetValue(m.Id, out var since)) _drainedSince[m.Id] = since = Now;
+                if (Now - since > Options.HandOffTimeoutMs) Commit(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = m.Id });
+            }
         map = Committed;
         if (map.Migrations.Count >= Options.MaxConcurrent) return; // no room: nothing to start (saves planning)
         if (_planVersion != map.Version)
