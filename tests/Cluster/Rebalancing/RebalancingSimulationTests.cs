@@ -48,7 +48,11 @@ public class RebalancingSimulationTests(ITestOutputHelper output)
         Assert.True(outcomes.Sum(o => o.Completions) > 0 && outcomes.Sum(o => o.Aborts) > 0, "no hand-off completed or aborted");
     }
 
-    /// <summary>QC_SIM_SEEDS overrides the seed count (e.g. 2000 for a long local run: a seed costs about 0.4 s of CPU).</summary>
+    /// <summary>
+    /// QC_SIM_SEEDS overrides the seed count (e.g. 2000 for a long local run: a seed costs about 0.4 s of CPU). The
+    /// counts here keep this folder near 20 s on a 2-core machine; the hand-off fixes of December 2026 were found
+    /// and checked by sweeps of 150-500 seeds per setting.
+    /// </summary>
     private static int SeedCount(int ci) =>
         int.TryParse(Environment.GetEnvironmentVariable("QC_SIM_SEEDS"), out var n) && n > 0 ? n : ci;
 
@@ -63,24 +67,24 @@ public class RebalancingSimulationTests(ITestOutputHelper output)
     [Fact]
     public async Task Random_joins_leaves_writes_and_aborts_lose_nothing_and_end_balanced()
     {
-        AssertAllPassed(await RunSeeds(Enumerable.Range(1, SeedCount(24)), Varied));
+        AssertAllPassed(await RunSeeds(Enumerable.Range(1, SeedCount(16)), Varied));
     }
 
     [Fact]
     public async Task Frequent_aborts_at_every_phase_lose_nothing()
     {
-        AssertAllPassed(await RunSeeds(Enumerable.Range(1000, SeedCount(8)), seed => Varied(seed) with { AbortWeight = 25 }));
+        AssertAllPassed(await RunSeeds(Enumerable.Range(1000, SeedCount(6)), seed => Varied(seed) with { AbortWeight = 25 }));
     }
 
     [Fact]
     public async Task Small_concurrency_limit_still_converges()
     {
-        AssertAllPassed(await RunSeeds(Enumerable.Range(2000, SeedCount(3)), seed => Varied(seed) with { MaxConcurrent = 300, ChaosSteps = 800 }));
+        AssertAllPassed(await RunSeeds(Enumerable.Range(2000, SeedCount(2)), seed => Varied(seed) with { MaxConcurrent = 300, ChaosSteps = 800 }));
     }
 
     [Fact]
     public async Task Link_breaks_and_lost_proposals_lose_nothing()
     {
-        AssertAllPassed(await RunSeeds(Enumerable.Range(3000, SeedCount(12)), seed => Varied(seed) with { DropWeight = 4 }));
+        AssertAllPassed(await RunSeeds(Enumerable.Range(3000, SeedCount(8)), seed => Varied(seed) with { DropWeight = 4 }));
     }
 }
