@@ -131,6 +131,9 @@ public sealed partial class HandOffProtocol
             if (handOff.Target == me && (!_in.TryGetValue(handOff.Slot, out var i) || i.Tag != handOff.StartedAtMs)) TakeUpIncoming(handOff);
         }
         if (_early.Count > 1024) _early.Clear();
+        if (_retired.Count > 0)
+            foreach (var slot in _retired.ToList())
+                if (map.PrimaryOf(slot) == me && !_in.ContainsKey(slot)) Unretire(slot);
         foreach (var o in _out.Values.ToList())
         {
             if (o.SealedMs >= 0 || (map.HandOffs.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag)) continue;
@@ -165,10 +168,7 @@ public sealed partial class HandOffProtocol
         foreach (var o in _out.Values.ToList())
             if (o.SealedMs >= 0 && map.Find(o.Target)?.State is not (MemberState.Up or MemberState.Leaving))
             {
-                _out.Remove(o.Slot);
-                _host.StopForwarding(o.Slot);
-                _host.ClearSlot(o.Slot);
-                _host.Resume(o.Slot);
+                DropOutgoing(o);
                 LogTargetLost(_log, o.Slot, o.Target);
             }
         // A source that failed after the change but before sealing: serve what arrived from it.
@@ -292,19 +292,46 @@ public sealed partial class HandOffProtocol
                 _completeDue = true; // one request for the batch on this step's tick
                 break;
             case HandOffKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.SealedMs >= 0:
-                _out.Remove(f.Slot);
-                _host.StopForwarding(f.Slot);
-                _host.ClearSlot(f.Slot);
-                _host.Resume(f.Slot); // commands still waiting on the slot now find the new owner
+                DropOutgoing(o);
                 LogOutgoing(_log, o, "completed", _node.NowMs);
+                // A hand-off of the slot from here that waited for this one (the slot came back meanwhile).
+                if (_node.Map.HandOffs.TryGetValue(f.Slot, out var next) && next.Source == _node.MyId && !_in.ContainsKey(f.Slot)) StartOutgoing(next);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A sealed hand-off is over: forget it and drop the copy, unless the slot came back meanwhile (a confirmation
+    /// that was lost and answered late): then the keys here are the ones arriving or received from the new hand-off.
+    /// </summary>
+    private void DropOutgoing(Outgoing o)
+    {
+        _out.Remove(o.Slot);
+        _host.StopForwarding(o.Slot);
+        if (!_in.ContainsKey(o.Slot) && _node.Map.PrimaryOf(o.Slot) != _node.MyId)
+        {
+            _host.ClearSlot(o.Slot);
+            // Paused for good while it lives elsewhere: a command routed before the change that reaches
+            // the slot's lock only now must not run here.
+            _retired.Add(o.Slot);
+            _host.Retire(o.Slot);
+        }
+        else _host.Resume(o.Slot);
+    }
+
+    // Slots handed away and kept paused here (IHandOffHost.Retire) until they are this node's again.
+    private readonly HashSet<int> _retired = new();
+
+    private void Unretire(int slot)
+    {
+        if (_retired.Remove(slot)) _host.Resume(slot);
     }
 
     /// <summary>The slot is this node's now, with every write: serve it.</summary>
     private void Received(int slot, Incoming i, ClusterMap map)
     {
         _in.Remove(slot);
+        Unretire(slot);
         Volatile.Write(ref _receivedIn[slot], 0);
         Volatile.Write(ref _receivedTag[slot], i.Tag);
         Volatile.Write(ref _receivedEpoch[slot], map[slot]?.Epoch ?? 0);
@@ -361,6 +388,7 @@ public sealed partial class HandOffProtocol
             else if (!o.SnapshotAcked && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
         }
         _completeDue = false;
+        AskRemovalWhenDrained(now);
         if (ready is null) return;
         var asked = new HashSet<Outgoing>();
         foreach (var o in ready)
@@ -376,6 +404,34 @@ public sealed partial class HandOffProtocol
             });
         }
     }
+
+    private long _removalAskedMs = long.MinValue / 2;
+
+    /// <summary>
+    /// A leaving node asks to be removed once the map gives it nothing and every seal it sent is confirmed (asked
+    /// again every second until the map drops it). Removed any earlier, a target still waiting for its seal would
+    /// close its data link to it and take it for failed: it would serve the slot without the writes the source
+    /// acknowledged after the last frame that arrived. The coordinator removes a drained member itself only if it
+    /// has not asked within the hand-off timeout.
+    /// </summary>
+    private void AskRemovalWhenDrained(long now)
+    {
+        if (_out.Count > 0 || _in.Count > 0 || now - _removalAskedMs < 1000) return;
+        var map = _node.Map;
+        var me = _node.MyId;
+        if (map.Find(me)?.State != MemberState.Leaving) return;
+        // Not while a hand-off to it is in the map either: one begun before it was leaving may still complete and
+        // make it an owner before the request reaches the log. Nothing is handed to a leaving member after that.
+        foreach (var m in map.HandOffs.Values)
+            if (m.Source == me || m.Target == me) return;
+        if (map.SlotsOf(me).Count > 0) return;
+        _removalAskedMs = now;
+        LogAskRemoval(_log);
+        _node.Propose(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = me });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "every slot handed over and sealed: asking to be removed from the map")]
+    private static partial void LogAskRemoval(ILogger logger);
 
     /// <summary>One line per slot group at Information (groups move whole, in one batch: its first slot
     /// stands for it), every slot at Debug: 2 lines per slot were 30,000 lines for one 3 → 4 rebalance.

@@ -21,6 +21,14 @@ public interface IHandOffHost
     /// <summary>Serve (or redirect) the slot's commands again.</summary>
     void Resume(int slot);
 
+    /// <summary>
+    /// The slot lives on another node now: keep it paused, so a command routed here before the change that
+    /// takes the slot's lock only now does not run (it routes again and is redirected), and wake the
+    /// commands waiting on the pause so they find the new owner. <see cref="Resume"/> ends it when the
+    /// slot is this node's again.
+    /// </summary>
+    void Retire(int slot);
+
     /// <summary>Deletes every key of the slot (it now lives elsewhere, or a partial copy is discarded).</summary>
     void ClearSlot(int slot);
 

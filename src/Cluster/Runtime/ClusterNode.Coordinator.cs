@@ -93,13 +93,33 @@ public sealed partial class ClusterNode
                     LogAbortHandOff(_log, handOff.Slot, handOff.Source, handOff.Target, stuck ? "timed out" : "a side is not up");
             }
         }
+        // A leaving member that owns nothing asks for its removal itself once the new owners confirmed its seals
+        // (HandOffProtocol); removing it earlier made them take it for failed and serve without its last writes.
+        // Removed here only if it has not asked within the hand-off timeout (an older version, or a seal stuck).
         foreach (var m in map.Members.Values)
             if (m.State == MemberState.Leaving && !map.HandOffs.Values.Any(x => x.Source == m.Id) && map.SlotsOf(m.Id).Count == 0)
             {
-                foreach (var am in _cluster!.State.Members)
-                    if (IdOf(am) == m.Id) _drained[am.UniqueAddress] = now;
-                ProposeOnce("remove:" + m.Id, now, new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = m.Id });
+                if (!_drainedSince.TryGetValue(m.Id, out var since)) _drainedSince[m.Id] = since = now;
+                if (now - since > _options.HandOffTimeout.TotalMilliseconds)
+                    ProposeOnce("remove:" + m.Id, now, new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = m.Id });
             }
+        foreach (var id in _drainedSince.Keys.ToList())
+            if (map.Find(id)?.State != MemberState.Leaving) _drainedSince.Remove(id);
+    }
+
+    // When each leaving member was first seen owning nothing.
+    private readonly Dictionary<string, long> _drainedSince = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A leaving member being removed may still show as Up in Akka for a moment before it leaves: its
+    /// incarnation must not be added back (a restarted process is a new incarnation).
+    /// </summary>
+    private void NoteDrained(string id)
+    {
+        if (_cluster is null || _map.Find(id)?.State != MemberState.Leaving) return;
+        var now = NowMs;
+        foreach (var am in _cluster.State.Members)
+            if (IdOf(am) == id) _drained[am.UniqueAddress] = now;
     }
 
     // Hand-off start times as this leader first saw them (wall clocks of different nodes are not compared).

@@ -53,6 +53,7 @@ public sealed partial class ClusterNode
     /// <summary>Coordinator: apply a change now and queue it for the members.</summary>
     private void Commit(ClusterCommand cmd)
     {
+        if (cmd.Op == ClusterOp.RemoveMember) NoteDrained(cmd.NodeId); // proposed by the coordinator or by the member itself
         var version = _map.Version + 1;
         ApplyChange(version, cmd);
         if (_outbox.Count == 0) _outboxFrom = version;

@@ -73,6 +73,14 @@ public sealed class ClusterRouter : ISlotRouter
     public void Pause(int slot) =>
         Interlocked.CompareExchange(ref _paused[slot], new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
 
+    /// <summary>Keeps the slot paused but wakes the commands waiting on it (they route again: MOVED).</summary>
+    public void Retire(int slot)
+    {
+        var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var old = Interlocked.Exchange(ref _paused[slot], fresh);
+        old?.TrySetResult();
+    }
+
     /// <summary>Serves the slot again (or lets held commands find the new owner).</summary>
     public void Resume(int slot) => Interlocked.Exchange(ref _paused[slot], null)?.TrySetResult();
 

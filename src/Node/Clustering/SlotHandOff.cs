@@ -64,6 +64,8 @@ public sealed class SlotHandOff : IHandOffHost, IEffectSink
 
     public void Resume(int slot) => _router.Resume(slot);
 
+    public void Retire(int slot) => _router.Retire(slot);
+
     public void ClearSlot(int slot)
     {
         var store = _server.Keyspace[slot];

@@ -219,16 +219,16 @@ public sealed class Dispatcher
     }
 
     /// <summary>
-    /// Starts a batch of commands under the slot's lock. False when the slot is paused for a hand-off
-    /// (only a slot being handed off records effects, so the usual path reads no more than before):
-    /// its stream is sealed and nothing may run on it until the new owner is known.
+    /// Starts a batch of commands under the slot's lock. False when the slot is paused for a hand-off:
+    /// sealed (its stream is closed), or handed away since the command was routed (it would run on a node
+    /// that no longer owns the slot); the command then routes again.
     /// </summary>
     internal bool BeginSlotBatch(CommandContext ctx)
     {
         var slot = ctx.Slot!.Slot;
         ctx.RecordingEffects = _server.Effects is { } sink && sink.Wants(slot);
         ctx.ResetEffects();
-        return !ctx.RecordingEffects || !_server.Router.IsPaused(slot);
+        return !_server.Router.IsPaused(slot);
     }
 
     /// <summary>Runs a handler while the caller holds the slot's lock (plain commands and each command of EXEC).</summary>

@@ -1,7 +1,9 @@
-using QuorumCache.Node.Config;
+using System.Collections.Immutable;
+using QuorumCache.Cluster.HandOff;
 using QuorumCache.Cluster.Map;
 using QuorumCache.Cluster.Runtime;
 using QuorumCache.Cluster.Slots;
+using QuorumCache.Node.Server;
 
 namespace QuorumCache.Tests.Cluster.Rebalancing.Sim;
 
@@ -14,172 +16,245 @@ internal sealed record SimOptions
     public int InitialNodes { get; init; } = 1;
     /// <summary>Hand-offs in flight at once (ClusterNodeOptions.MaxConcurrentHandOffs; larger here to keep runs short).</summary>
     public int MaxConcurrent { get; init; } = 2048;
-    public long PhaseTimeoutMs { get; init; } = 10_000;
-    /// <summary>Weight of random aborts (a hand-off timing out at whatever phase it is in).</summary>
+    /// <summary>ClusterNodeOptions.HandOffTimeout: the coordinator aborts a hand-off in the map for longer.</summary>
+    public long HandOffTimeoutMs { get; init; } = 10_000;
+    /// <summary>NodeOptions.DrainTimeout: a removed node exits once its seals are confirmed, or after this.</summary>
+    public long DrainTimeoutMs { get; init; } = 12_000;
+    /// <summary>Weight of random aborts (the coordinator's timeout firing at whatever phase a hand-off is in).</summary>
     public int AbortWeight { get; init; } = 3;
-    /// <summary>Weight of connection breaks that lose every frame in flight on one direction of a link.</summary>
+    /// <summary>Weight of connection breaks that lose every frame in flight on one direction of a link, and of lost proposals.</summary>
     public int DropWeight { get; init; }
-    /// <summary>Proposed fix: the snapshot frame carries the stream position and numbering never restarts.</summary>
-    public bool ContinuousSequence { get; init; } = true;
-    /// <summary>Proposed fix: a completion names its attempt; one for another attempt of the slot is ignored.</summary>
-    public bool FenceStaleCompletions { get; init; } = true;
+    /// <summary>Every slot owned by a member after every entry (off for scenarios that remove a member that owns slots).</summary>
+    public bool StrictOwnership { get; init; } = true;
+    /// <summary>Records what happens to this slot in <see cref="ClusterSim.Trace"/> (for debugging a seed).</summary>
+    public int TraceSlot { get; init; } = -1;
 }
 
 internal sealed class SimFailure(string message) : Exception(message);
 
 /// <summary>
-/// A deterministic simulation of rebalancing with data. The log is Raft-less: committed entries are applied in
-/// order with the real <see cref="ClusterMapStateMachine"/>; the coordinator plans with the real
-/// <see cref="Rebalancer"/>; nodes see the map late (in batches), frames travel on ordered per-link queues,
-/// completion requests reach the leader late; clients write new keys all along. Invariants are checked after
-/// every committed entry and whenever a node catches up.
+/// A deterministic simulation of rebalancing with data, every node running the real <see cref="HandOffProtocol"/>
+/// (see <see cref="SimNode"/>). The log is Raft-less: committed entries are applied in order with the real
+/// <see cref="ClusterMapStateMachine"/>; the coordinator plans with the real <see cref="Rebalancer"/> and aborts
+/// as ClusterNode.ManageHandOffs does; nodes apply the map late (several entries at once) and react to it at
+/// their next loop step; frames travel on ordered per-link queues that may break; proposals reach the log late
+/// or not at all; clients read and write all along, following MOVED and waiting while held.
+/// Invariants: (1) whenever a node acknowledges a write or would serve a read of a slot, it holds exactly the
+/// acknowledged keys of the slot (checked at every command and, for every slot with keys, after every event);
+/// (2) once quiet, every slot's owner holds exactly its acknowledged keys and no other node holds any; (3) after
+/// every entry, every slot has one owner among the members and a hand-off's source owns its slot. Also: a node
+/// that serves a slot it got by a completed hand-off has it as <see cref="HandOffProtocol.IsReceived"/> (so the
+/// real router serves it without waiting for the group's actor).
 /// </summary>
 internal sealed class ClusterSim
 {
     private readonly Random _rng;
-    private readonly List<ClusterMap> _maps = [];
+    private readonly List<ClusterMap?> _maps = []; // by log index; maps every running node has passed are dropped
+    private int _pruned;
     private readonly Dictionary<string, SimNode> _nodes = new();
-    private readonly Dictionary<(string From, string To), Queue<Frame>> _links = new();
-    private readonly Dictionary<string, Queue<(ClusterCommand Cmd, List<(int Slot, long Tag)> Tags)>> _proposals = new();
-    private readonly List<(string Key, int Slot)> _pending = new();
-    private readonly Dictionary<string, int> _acked = new();
+    private readonly Dictionary<(string From, string To), Queue<byte[]>> _links = new();
+    private readonly Dictionary<string, Queue<ClusterCommand>> _proposals = new();
+    private readonly List<SimOp> _pending = new();          // bounced to the client, to be sent again
+    private readonly Dictionary<int, HashSet<string>> _acked = new();
+    private readonly HashSet<string> _forgotten = new();    // acknowledged, then lost by design (a scenario says so)
     private readonly Dictionary<(int, long), long> _handOffSeen = new();
+    private readonly Dictionary<string, long> _drainedSince = new();
+    private readonly Dictionary<string, int> _sent = new();
+    private readonly Dictionary<(int Slot, long Epoch), string> _completedTo = new();
     private long _planVersion = -1;
     private List<SlotMove> _plan = [];
     private int _nextKey, _nextNode, _joins, _leaves;
+    private bool _started;
     private string _step = "start";
 
     public ClusterSim(SimOptions options)
     {
         Options = options;
         _rng = new Random(options.Seed);
-        _maps.Add(ClusterMap.Empty);
+        // Members keyed with the ordinal comparer, as ClusterMapStateMachine.Restore builds them (ClusterMap.Empty's
+        // default comparer is culture-aware: a third of the run went to comparing member ids).
+        _maps.Add(new ClusterMap(0, "", ImmutableSortedDictionary.Create<string, Member>(StringComparer.Ordinal),
+            new SlotCopies?[HashSlot.Count], ImmutableSortedDictionary<int, HandOffEntry>.Empty, 0));
         var first = NewNode();
         Commit(new ClusterCommand { Op = ClusterOp.Bootstrap, ClusterId = "sim", Member = Member(first.Id) });
-        first.View = Committed;
-        first.Applied = _maps.Count - 1;
         for (var i = 1; i < options.InitialNodes; i++) Join();
         _joins = 0;
-        // Start from a balanced cluster (no data yet): the plan's moves committed directly.
-        foreach (var group in Rebalancer.Plan(Committed).GroupBy(m => (m.From!, m.To)))
-        {
-            var slots = group.Select(m => (m.Slot, m.From!)).ToList();
-            Commit(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = slots, Source = group.Key.Item1, Target = group.Key.To, TimeMs = Now });
-            Commit(new ClusterCommand { Op = ClusterOp.CompleteHandOff, Slots = slots, Source = group.Key.Item1, Target = group.Key.To });
-        }
-        Completions = 0;
-        foreach (var node in _nodes.Values)
-        {
-            node.View = Committed;
-            node.Applied = _maps.Count - 1;
-        }
+        // Start from a balanced cluster (no data yet): the plan's moves assigned directly.
+        if (Rebalancer.Plan(Committed) is { Count: > 0 } plan)
+            Commit(new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = plan.Select(m => (m.Slot, m.To)).ToList() });
+        foreach (var node in _nodes.Values) node.ApplyMap(Committed, _maps.Count - 1);
+        _started = true;
     }
 
     public SimOptions Options { get; }
+
+    /// <summary>What happened to <see cref="SimOptions.TraceSlot"/>.</summary>
+    public List<string> Trace { get; } = [];
+
+    public void Note(int slot, string what)
+    {
+        if (Options.TraceSlot >= 0 && slot == Options.TraceSlot) Trace.Add($"t={Now} {what}");
+    }
+
+    private static string Describe(HandOffFrame f) => $"{f.Kind} tag {f.Tag} seq {f.Seq}" + (f.Payload.Length > 0 ? $" [{string.Join(",", SimNode.Decode(f.Payload.Span))}]" : "");
     public long Now { get; private set; } = 1_000;
-    public ClusterMap Committed => _maps[^1];
-    public int Acked => _acked.Count;
+    public ClusterMap Committed => _maps[^1]!;
+    public int Acked { get; private set; }
     public int Entries => _maps.Count - 1;
     public int Aborts { get; private set; }
     public int Completions { get; private set; }
+    public int Frames { get; private set; }
+    public int Reads { get; private set; }
 
     private static Member Member(string id) => new(id, "127.0.0.1", 7000, 17000, 27000, MemberState.Up);
 
     private SimNode NewNode()
     {
-        var node = new SimNode((++_nextNode * 0x9e3779b1L).ToString("x40"), this);
+        var node = new SimNode((++_nextNode * 0x9e3779b1L).ToString("x40"), this, ClusterMap.Empty, 0);
         _nodes[node.Id] = node;
         _proposals[node.Id] = new();
         return node;
     }
 
+    /// <summary>Nodes whose process runs: members, and removed nodes still draining.</summary>
+    private List<SimNode> Alive() => _nodes.Values.Where(n => !n.Gone).ToList();
+
+    public static int SlotOfKey(string key) => int.Parse(key.AsSpan(key.IndexOf('@') + 1));
+
     // ---- plumbing used by the nodes ----
 
-    public void Send(string from, string to, Frame f)
+    public void Send(string from, string to, byte[] frame)
     {
-        if (!Committed.Members.ContainsKey(to)) return; // a removed node is gone
-        if (!_links.TryGetValue((from, to), out var q)) _links[(from, to)] = q = new Queue<Frame>();
-        q.Enqueue(f);
+        _sent[from] = _sent.GetValueOrDefault(from) + 1;
+        if (Options.TraceSlot >= 0 && HandOffFrame.Decode(frame) is var tf && tf.Slot == Options.TraceSlot) Note(tf.Slot, $"{from[^4..]}→{to[^4..]} sends {Describe(tf)}");
+        if (!_nodes.TryGetValue(to, out var dst) || dst.Gone || _nodes[from].RemovedPeers.Contains(to) || dst.RemovedPeers.Contains(from)) return;
+        if (!_links.TryGetValue((from, to), out var q)) _links[(from, to)] = q = new Queue<byte[]>();
+        q.Enqueue(frame);
+        Frames++;
     }
 
-    public void Retry(string key, int slot) => _pending.Add((key, slot));
+    /// <summary>A node applied the removal of a peer: the connection closes, frames in flight either way are lost.</summary>
+    public void CloseLinks(string a, string b)
+    {
+        if (_links.TryGetValue((a, b), out var q)) q.Clear();
+        if (_links.TryGetValue((b, a), out q)) q.Clear();
+    }
 
-    public void ProposeCompletion(string from, string target, List<(int Slot, long Tag)> slots) =>
-        _proposals[from].Enqueue((new ClusterCommand
-        {
-            Op = ClusterOp.CompleteHandOff, Slots = slots.Select(s => (s.Slot, target)).ToList(), Source = from, Target = target,
-        }, slots));
+    public void Propose(string from, ClusterCommand cmd) => _proposals[from].Enqueue(cmd);
+
+    public void Bounce(SimOp op) => _pending.Add(op);
+
+    public void Acknowledge(SimNode node, SimOp op)
+    {
+        Note(op.Slot, $"{node.Short} acknowledges {op.Key}");
+        if (!_acked.TryGetValue(op.Slot, out var keys)) _acked[op.Slot] = keys = new HashSet<string>();
+        keys.Add(op.Key);
+        Acked++;
+    }
+
+    public void Done(SimOp op) => Reads++;
 
     // ---- the log ----
 
-    private void Commit(ClusterCommand cmd, List<(int Slot, long Tag)>? tags = null)
+    private void Commit(ClusterCommand cmd)
     {
         var map = Committed;
-        if (tags is not null && Options.FenceStaleCompletions)
-        {
-            var fenced = tags.Where(t => map.HandOffs.TryGetValue(t.Slot, out var m) && m.StartedAtMs == t.Tag).Select(t => (t.Slot, cmd.Target)).ToList();
-            cmd = cmd with { Slots = fenced };
-        }
         if (cmd.Op == ClusterOp.CompleteHandOff)
             foreach (var (slot, _) in cmd.Slots)
-                if (map.HandOffs.TryGetValue(slot, out var m) && m.Source == cmd.Source && m.Target == cmd.Target) Completions++;
-        if (cmd.Op == ClusterOp.AbortHandOff) Aborts += cmd.Slots.Count(x => map.HandOffs.ContainsKey(x.Slot));
-        _maps.Add(ClusterMapStateMachine.Apply(map, _maps.Count, cmd));
-        _step = $"entry {_maps.Count - 1} {cmd.Op}";
-        CheckCommitted();
+                if (map.HandOffs.TryGetValue(slot, out var m) && m.Source == cmd.Source && m.Target == cmd.Target && (cmd.TimeMs == 0 || cmd.TimeMs == m.StartedAtMs)) Completions++;
+        if (cmd.Op == ClusterOp.AbortHandOff)
+            Aborts += cmd.Slots.Count(x => map.HandOffs.TryGetValue(x.Slot, out var m) && (cmd.TimeMs == 0 || cmd.TimeMs == m.StartedAtMs));
+        var next = ClusterMapStateMachine.Apply(map, _maps.Count, cmd);
+        _maps.Add(next);
+        if (_maps.Count % 16 == 0) Prune();
+        _step = $"entry {_maps.Count - 1} {cmd.Op}" + (cmd.Slots.Count > 0 ? $" (slot {cmd.Slots[0].Slot}…)" : "");
+        if (cmd.Op == ClusterOp.CompleteHandOff && _started)
+            foreach (var (slot, _) in cmd.Slots)
+                if (next[slot] is { } g && g.Epoch != map[slot]?.Epoch) _completedTo[(slot, g.Epoch)] = g.Primary;
+        if (cmd.Op == ClusterOp.RemoveMember && _nodes.TryGetValue(cmd.NodeId, out var removed)) removed.RemovedAtMs = Now;
+        if (Options.TraceSlot >= 0 && (cmd.Slots.Any(x => x.Slot == Options.TraceSlot) || cmd.Op is ClusterOp.RemoveMember or ClusterOp.SetMemberState or ClusterOp.AddMember))
+            Note(Options.TraceSlot, $"entry {_maps.Count - 1}: {cmd.Op} {cmd.Source[^Math.Min(4, cmd.Source.Length)..]}→{cmd.Target[^Math.Min(4, cmd.Target.Length)..]} {cmd.NodeId[^Math.Min(4, cmd.NodeId.Length)..]} {cmd.State} tag {cmd.TimeMs}: owner {next.PrimaryOf(Options.TraceSlot)?[^4..]}, hand-off {(next.HandOffs.TryGetValue(Options.TraceSlot, out var tm) ? $"{tm.Source[^4..]}→{tm.Target[^4..]} tag {tm.StartedAtMs}" : "none")}");
+        CheckCommitted(cmd);
+    }
+
+    /// <summary>Drops the maps older than what every running node has applied (128 KB each).</summary>
+    private void Prune()
+    {
+        var oldest = _nodes.Values.Where(n => !n.Gone).Select(n => n.Applied).DefaultIfEmpty(0).Min();
+        for (; _pruned < oldest; _pruned++) _maps[_pruned] = null;
     }
 
     // ---- invariants ----
 
-    private void Fail(string what) => throw new SimFailure($"seed {Options.Seed}, after {_step} (t={Now}): {what}");
+    public void Fail(string what) => throw new SimFailure($"seed {Options.Seed}, after {_step} (t={Now}): {what}" + (Trace.Count > 0 ? "\n" + string.Join("\n", Trace) : ""));
 
-    /// <summary>Every slot has exactly one owner among the members; no acknowledged key is missing from its owner;
-    /// owners hold nothing that was not acknowledged.</summary>
-    private void CheckCommitted()
+    /// <summary>(3) Every slot has exactly one owner among the members, and every hand-off's source owns its slot
+    /// (checked for the slots the entry names; for every slot after a change of members).</summary>
+    private void CheckCommitted(ClusterCommand cmd)
     {
         var map = Committed;
+        var all = cmd.Op is ClusterOp.Bootstrap or ClusterOp.RemoveMember or ClusterOp.SetMemberState or ClusterOp.AddMember;
+        void Check(int s)
+        {
+            var p = map[s]?.Primary;
+            if (Options.StrictOwnership && (p is null || !map.Members.ContainsKey(p))) Fail($"slot {s} is owned by {(p is null ? "nobody" : "non-member " + p[^4..])}");
+            if (map.HandOffs.TryGetValue(s, out var handOff) && handOff.Source != p) Fail($"hand-off of slot {s} from {handOff.Source[^4..]}, a non-owner");
+        }
+        if (!all)
+        {
+            foreach (var (slot, _) in cmd.Slots) Check(slot);
+            return;
+        }
         string? lastOk = null;
         for (var s = 0; s < HashSlot.Count; s++)
         {
             var p = map[s]?.Primary;
-            if (p is null) Fail($"slot {s} has no owner");
-            if (ReferenceEquals(p, lastOk)) continue;
-            if (!map.Members.ContainsKey(p!)) Fail($"slot {s} is owned by non-member {p}");
+            if (p is not null && ReferenceEquals(p, lastOk)) continue;
+            if (Options.StrictOwnership && (p is null || !map.Members.ContainsKey(p))) Fail($"slot {s} is owned by {(p is null ? "nobody" : "non-member " + p[^4..])}");
             lastOk = p;
         }
-        foreach (var handOff in map.HandOffs.Values)
-            if (map.PrimaryOf(handOff.Slot) != handOff.Source) Fail($"hand-off of slot {handOff.Slot} from a non-owner");
-        foreach (var (key, slot) in _acked)
+        foreach (var handOff in map.HandOffs.Values) Check(handOff.Slot);
+    }
+
+    private static readonly HashSet<string> NoKeys = [];
+
+    public IReadOnlySet<string> AckedKeys(int slot) => _acked.TryGetValue(slot, out var k) ? k : NoKeys;
+
+    /// <summary>(1) A node that runs a command on a slot holds exactly the slot's acknowledged keys.</summary>
+    public void CheckServes(SimNode node, int slot, string doing)
+    {
+        var expected = AckedKeys(slot);
+        var has = node.Store.TryGetValue(slot, out var k) ? k : NoKeys;
+        if (!has.SetEquals(expected))
         {
-            var owner = _nodes[map.PrimaryOf(slot)!];
-            if (!owner.Store.TryGetValue(slot, out var keys) || !keys.Contains(key))
-                Fail($"acknowledged {key} (slot {slot}) is not at its owner {owner.Id[^6..]}" + Where(key, slot));
+            var missing = expected.Except(has).Where(x => !_forgotten.Contains(x)).ToList();
+            var extra = has.Except(expected).ToList();
+            if (missing.Count > 0 || extra.Count > 0)
+                Fail($"{node.Short} is {doing} on slot {slot} " + (missing.Count > 0 ? $"without acknowledged {string.Join(",", missing.Take(5))}{Where(missing[0], slot)}" : "")
+                    + (extra.Count > 0 ? $" with unacknowledged {string.Join(",", extra.Take(5))}" : ""));
         }
-        foreach (var id in map.Members.Keys)
-            foreach (var (slot, keys) in _nodes[id].Store)
-                if (map.PrimaryOf(slot) == id)
-                    foreach (var k in keys)
-                        if (!_acked.ContainsKey(k)) Fail($"{id[^6..]} owns slot {slot} with unacknowledged {k}");
+        if (node.Map[slot] is { } g && _completedTo.TryGetValue((slot, g.Epoch), out var to) && to == node.Id && !node.Protocol.IsReceived(slot, g.Epoch))
+            Fail($"{node.Short} serves slot {slot}, which it got by a hand-off, without having received it (IsReceived false)");
     }
 
     private string Where(string key, int slot) =>
-        " (held by " + string.Join(",", _nodes.Values.Where(n => n.Store.TryGetValue(slot, out var k) && k.Contains(key)).Select(n => n.Id[^6..])) + ")";
+        " (held by " + string.Join(",", _nodes.Values.Where(n => n.Store.TryGetValue(slot, out var k) && k.Contains(key)).Select(n => n.Short + (n.Gone ? "(gone)" : ""))) + ")";
 
-    /// <summary>A node that has applied the whole log holds keys only for slots it owns or is receiving.</summary>
-    private void CheckCaughtUp(SimNode node)
+    /// <summary>(1) for every slot with keys anywhere: each node that would serve it now holds exactly its acknowledged keys.</summary>
+    private void CheckEveryServingNode()
     {
-        var map = Committed;
-        foreach (var (slot, keys) in node.Store)
-        {
-            if (keys.Count == 0 || map.PrimaryOf(slot) == node.Id) continue;
-            if (map.HandOffs.TryGetValue(slot, out var m) && m.Target == node.Id) continue;
-            Fail($"{node.Id[^6..]} keeps {keys.Count} keys of slot {slot} owned by {map.PrimaryOf(slot)?[^6..]}");
-        }
+        var slots = new HashSet<int>(_acked.Keys);
+        var alive = Alive();
+        foreach (var n in alive) slots.UnionWith(n.Store.Keys);
+        foreach (var n in alive)
+            foreach (var slot in slots)
+                if (n.Route(slot) == RouteKind.Local && !(n.IsForwarding(slot) && n.IsPaused(slot)))
+                    CheckServes(n, slot, "ready to serve");
     }
 
     // ---- events ----
 
-    private void ClientWrite()
+    private SimOp NewOp(bool write)
     {
         var map = Committed;
         int slot;
@@ -187,8 +262,22 @@ internal sealed class ClusterSim
         if (roll < 2 && map.HandOffs.Count > 0) slot = map.HandOffs.Keys.ElementAt(_rng.Next(map.HandOffs.Count));
         else if (roll == 2) slot = _rng.Next(64) * 256; // a few hot slots
         else slot = _rng.Next(HashSlot.Count);
-        _pending.Add(($"k{++_nextKey}", slot));
-        RetryPending(1);
+        return new SimOp(write ? $"k{++_nextKey}@{slot}" : "", slot, write);
+    }
+
+    /// <summary>A client sends a command: mostly where the committed map says, sometimes by a stale map (a random node).</summary>
+    private void Send(SimOp op)
+    {
+        var ids = Committed.Members.Keys;
+        var to = _rng.Next(5) > 0 && Committed.PrimaryOf(op.Slot) is { } p ? p : ids.ElementAt(_rng.Next(ids.Count()));
+        var node = _nodes[to];
+        if (node.Gone)
+        {
+            _pending.Add(op);
+            return;
+        }
+        _step = $"{(op.IsWrite ? "write " + op.Key : "read of slot " + op.Slot)} at {node.Short}";
+        if (node.Submit(op) == RouteKind.Local && _rng.Next(4) > 0) node.RunRouted(); // usually it takes the lock at once
     }
 
     private void RetryPending(int max)
@@ -196,21 +285,27 @@ internal sealed class ClusterSim
         for (var n = 0; n < max && _pending.Count > 0; n++)
         {
             var i = _rng.Next(_pending.Count);
-            var (key, slot) = _pending[i];
+            var op = _pending[i];
             _pending.RemoveAt(i);
-            // Clients mostly route by the committed map; sometimes by a stale one (then MOVED).
-            var members = Committed.Members.Keys;
-            var to = _rng.Next(5) > 0 ? Committed.PrimaryOf(slot)! : members.ElementAt(_rng.Next(Committed.Members.Count));
-            switch (_nodes[to].Write(key, slot))
-            {
-                case SimNode.WriteResult.Acked:
-                    _acked.Add(key, slot);
-                    break;
-                case SimNode.WriteResult.Moved:
-                    _pending.Add((key, slot));
-                    break;
-            }
+            Send(op);
         }
+    }
+
+    private void StepNode(SimNode node)
+    {
+        _step = $"{node.Short} steps";
+        node.Step();
+        if (node.RemovedAtMs >= 0 && !node.Gone && node.Map.Find(node.Id) is null
+            && (node.Protocol.OutgoingCount == 0 || Now - node.RemovedAtMs > Options.DrainTimeoutMs))
+            Exit(node);
+    }
+
+    /// <summary>A removed node finished draining: its process exits, its links close.</summary>
+    private void Exit(SimNode node)
+    {
+        node.Gone = true;
+        foreach (var other in _nodes.Keys) CloseLinks(node.Id, other);
+        foreach (var op in node.Held.Concat(node.Routed)) _pending.Add(op); // the client's connection breaks: it retries
     }
 
     private void Deliver()
@@ -219,71 +314,86 @@ internal sealed class ClusterSim
         if (live.Count == 0) return;
         var ((from, to), q) = live[_rng.Next(live.Count)];
         var n = _rng.Next(3) == 0 ? q.Count : _rng.Next(1, q.Count + 1);
-        for (var i = 0; i < n && q.Count > 0; i++)
-        {
-            var f = q.Dequeue();
-            _step = $"frame {f.Kind} slot {f.Slot} {from[^6..]}→{to[^6..]}";
-            if (Committed.Members.ContainsKey(to)) _nodes[to].OnFrame(from, f);
-        }
+        for (var i = 0; i < n && q.Count > 0; i++) Receive(from, to, q.Dequeue());
+        if (_rng.Next(2) == 0) StepNode(_nodes[to]);
+    }
+
+    private void Receive(string from, string to, byte[] frame)
+    {
+        if (Options.TraceSlot >= 0 && HandOffFrame.Decode(frame) is var tf && tf.Slot == Options.TraceSlot) Note(tf.Slot, $"{to[^4..]} receives from {from[^4..]} {Describe(tf)}");
+        _nodes[to].Receive(from, frame);
     }
 
     private void DropLink()
     {
         var live = _links.Where(l => l.Value.Count > 0).ToList();
-        if (live.Count > 0) live[_rng.Next(live.Count)].Value.Clear();
+        if (live.Count == 0) return;
+        var ((from, to), q) = live[_rng.Next(live.Count)];
+        if (Options.TraceSlot >= 0)
+            foreach (var f in q.Select(x => HandOffFrame.Decode(x)).Where(x => x.Slot == Options.TraceSlot)) Note(f.Slot, $"lost {from[^4..]}→{to[^4..]} {Describe(f)}");
+        q.Clear();
+    }
+
+    private void DropProposal()
+    {
+        var queued = _proposals.Values.Where(q => q.Count > 0).ToList();
+        if (queued.Count > 0) queued[_rng.Next(queued.Count)].Dequeue();
     }
 
     private void CatchUp(SimNode node, bool all)
     {
         if (node.Applied == _maps.Count - 1) return;
-        node.Applied = all ? _maps.Count - 1 : _rng.Next(node.Applied + 1, _maps.Count);
-        node.View = _maps[node.Applied];
-        _step = $"{node.Id[^6..]} applies up to entry {node.Applied}";
-        node.OnMap(node.View);
-        if (node.Applied == _maps.Count - 1) CheckCaughtUp(node);
+        var to = all ? _maps.Count - 1 : _rng.Next(node.Applied + 1, _maps.Count);
+        _step = $"{node.Short} applies up to entry {to}";
+        node.ApplyMap(_maps[to]!, to);
+        Note(Options.TraceSlot, $"{node.Short} applies up to entry {to}");
     }
 
     private void DeliverProposal()
     {
-        var queued = _proposals.Where(p => p.Value.Count > 0 && Committed.Members.ContainsKey(p.Key)).ToList();
+        var queued = _proposals.Where(p => p.Value.Count > 0 && !_nodes[p.Key].Gone).ToList();
         if (queued.Count == 0) return;
-        var (cmd, tags) = queued[_rng.Next(queued.Count)].Value.Dequeue();
-        Commit(cmd, tags);
+        Commit(queued[_rng.Next(queued.Count)].Value.Dequeue());
     }
 
     private void Tick()
     {
         Now += _rng.Next(10, 150);
-        foreach (var id in Committed.Members.Keys.ToList()) _nodes[id].OnTick(Now);
+        foreach (var n in Alive()) StepNode(n);
     }
 
-    /// <summary>The leader's coordinator: hand-off timeouts and aborts, removal of drained members, rebalancing.</summary>
+    /// <summary>The leader's coordinator (ClusterNode.ManageHandOffs and Rebalance, without the throttling).</summary>
     private void Coordinate()
     {
         Now++; // a BeginHandOff's time tags its attempt
         var map = Committed;
-        // Timeouts and hand-offs with a side no longer up are aborted; one entry per (source, target) here
-        // (the real coordinator sends one per slot; the state machine treats both alike).
-        var aborts = new Dictionary<(string, string), List<(int, string)>>();
+        var aborts = new Dictionary<(string, string, long), List<(int, string)>>();
         foreach (var handOff in map.HandOffs.Values)
         {
             var key = (handOff.Slot, handOff.StartedAtMs);
             if (!_handOffSeen.TryGetValue(key, out var seen)) _handOffSeen[key] = seen = Now;
             var src = map.Find(handOff.Source)?.State;
-            var stuck = Now - seen > Options.PhaseTimeoutMs;
+            var stuck = Now - seen > Options.HandOffTimeoutMs;
             if (src is not (MemberState.Up or MemberState.Leaving) || map.Find(handOff.Target)?.State != MemberState.Up || stuck)
             {
-                if (!aborts.TryGetValue((handOff.Source, handOff.Target), out var list)) aborts[(handOff.Source, handOff.Target)] = list = [];
+                if (!aborts.TryGetValue((handOff.Source, handOff.Target, handOff.StartedAtMs), out var list)) aborts[(handOff.Source, handOff.Target, handOff.StartedAtMs)] = list = [];
                 list.Add((handOff.Slot, handOff.Source));
             }
         }
-        foreach (var ((source, target), slots) in aborts)
-            Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = slots, Source = source, Target = target });
+        // The real coordinator sends one entry per slot; the state machine treats a batch alike.
+        foreach (var ((source, target, tag), slots) in aborts)
+            Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = slots, Source = source, Target = target, TimeMs = tag });
         map = Committed;
+        // A drained leaving member asks for its removal itself (HandOffProtocol); the coordinator removes it only
+        // if it has not within the hand-off timeout.
         foreach (var m in map.Members.Values)
             if (m.State == MemberState.Leaving && !map.HandOffs.Values.Any(x => x.Source == m.Id) && map.SlotsOf(m.Id).Count == 0)
-                Commit(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = m.Id });
+            {
+                if (!_drainedSince.TryGetValue(m.Id, out var since)) _drainedSince[m.Id] = since = Now;
+                if (Now - since > Options.HandOffTimeoutMs) Commit(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = m.Id });
+            }
         map = Committed;
+        if (map.HandOffs.Count >= Options.MaxConcurrent) return; // no room: nothing to start (saves planning)
         if (_planVersion != map.Version)
         {
             _plan = Rebalancer.Plan(map); // pure: the same map gives the same plan
@@ -296,12 +406,18 @@ internal sealed class ClusterSim
             Commit(new ClusterCommand { Op = ClusterOp.AssignSlots, Slots = assign });
             return;
         }
+        // Whole groups start together; one entry per (source, target).
         var room = Options.MaxConcurrent - map.HandOffs.Count;
         var batches = new Dictionary<(string From, string To), List<(int, string)>>();
+        var group = -1;
         foreach (var move in _plan)
         {
-            if (room <= 0) break;
             if (move.From is null || map.HandOffs.ContainsKey(move.Slot)) continue;
+            if (SlotGroup.Of(move.Slot) != group)
+            {
+                if (room <= 0) break;
+                group = SlotGroup.Of(move.Slot);
+            }
             if (!batches.TryGetValue((move.From, move.To), out var list)) batches[(move.From, move.To)] = list = [];
             list.Add((move.Slot, move.From));
             room--;
@@ -310,21 +426,21 @@ internal sealed class ClusterSim
             Commit(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = slots, Source = from, Target = to, TimeMs = Now });
     }
 
+    /// <summary>The coordinator's timeout firing early, at whatever phase the hand-off is in.</summary>
     private void RandomAbort()
     {
         var migs = Committed.HandOffs;
         if (migs.Count == 0) return;
         var n = _rng.Next(1, Math.Min(migs.Count, 8) + 1);
         foreach (var handOff in migs.Values.Skip(_rng.Next(migs.Count)).Take(n).ToList())
-            Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(handOff.Slot, handOff.Source)], Source = handOff.Source, Target = handOff.Target });
+            Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(handOff.Slot, handOff.Source)], Source = handOff.Source, Target = handOff.Target, TimeMs = handOff.StartedAtMs });
     }
 
     private void Join()
     {
-        var node = NewNode();
+        var node = NewNode(); // a joiner starts from a snapshot of the map
         Commit(new ClusterCommand { Op = ClusterOp.AddMember, Member = Member(node.Id) });
-        node.View = Committed; // a joiner starts from a snapshot of the map
-        node.Applied = _maps.Count - 1;
+        node.ApplyMap(Committed, _maps.Count - 1);
         _joins++;
     }
 
@@ -336,10 +452,10 @@ internal sealed class ClusterSim
         _leaves++;
     }
 
-    private SimNode AnyMember()
+    private SimNode AnyAlive()
     {
-        var ids = Committed.Members.Keys;
-        return _nodes[ids.ElementAt(_rng.Next(Committed.Members.Count))];
+        var alive = Alive();
+        return alive[_rng.Next(alive.Count)];
     }
 
     /// <summary>Runs the chaos phase, then settles without faults until everything is done; throws <see cref="SimFailure"/>.</summary>
@@ -348,59 +464,93 @@ internal sealed class ClusterSim
         for (var step = 0; step < Options.ChaosSteps; step++)
         {
             var r = _rng.Next(100 + Options.AbortWeight + Options.DropWeight + 2);
-            if (r < 22) ClientWrite();
-            else if (r < 30) RetryPending(3);
-            else if (r < 60) Deliver();
-            else if (r < 76) CatchUp(AnyMember(), _rng.Next(3) > 0);
-            else if (r < 86) DeliverProposal();
-            else if (r < 97) Tick();
+            if (r < 16) Send(NewOp(write: true));
+            else if (r < 20) Send(NewOp(write: false));
+            else if (r < 26) RetryPending(3);
+            else if (r < 30) AnyAlive().RunRouted();
+            else if (r < 50) Deliver();
+            else if (r < 58) StepNode(AnyAlive());
+            else if (r < 72) CatchUp(AnyAlive(), _rng.Next(3) > 0);
+            else if (r < 82) DeliverProposal();
+            else if (r < 96) Tick();
             else if (r < 100) Coordinate();
             else if (r < 100 + Options.AbortWeight) RandomAbort();
-            else if (r < 100 + Options.AbortWeight + Options.DropWeight) DropLink();
+            else if (r < 100 + Options.AbortWeight + Options.DropWeight)
+            {
+                if (_rng.Next(4) == 0) DropProposal();
+                else DropLink();
+            }
             else if (r == 100 + Options.AbortWeight + Options.DropWeight && _joins < Options.MaxJoins) Join();
             else if (_leaves < Options.MaxLeaves) Leave();
+            CheckEveryServingNode();
         }
         Settle();
     }
 
     private void Settle()
     {
-        _step = "settling";
         for (var round = 0; round < 400; round++)
         {
+            _step = $"settling, round {round}";
             Coordinate();
-            for (var i = 0; i < 20; i++)
+            for (var i = 0; i < 3; i++)
             {
-                foreach (var id in Committed.Members.Keys.ToList()) CatchUp(_nodes[id], all: true);
-                while (_links.Any(l => l.Value.Count > 0)) Deliver();
-                while (_proposals.Any(p => p.Value.Count > 0 && Committed.Members.ContainsKey(p.Key))) DeliverProposal();
+                foreach (var n in Alive()) CatchUp(n, all: true);
+                foreach (var n in Alive()) StepNode(n);
+                while (_links.Any(l => l.Value.Count > 0))
+                {
+                    foreach (var ((from, to), q) in _links.Where(l => l.Value.Count > 0).ToList())
+                        while (q.Count > 0) Receive(from, to, q.Dequeue());
+                    foreach (var n in Alive()) StepNode(n);
+                }
+                while (_proposals.Any(p => p.Value.Count > 0 && !_nodes[p.Key].Gone)) DeliverProposal();
                 RetryPending(_pending.Count);
+                foreach (var n in Alive()) n.RunRouted();
+                CheckEveryServingNode();
             }
             Tick();
             if (Quiescent()) break;
         }
+        _step = "settled";
         if (!Quiescent())
-            Fail($"did not settle: {Committed.HandOffs.Count} hand-offs, {_pending.Count} writes pending, plan {Rebalancer.Plan(Committed).Count}");
-        foreach (var id in Committed.Members.Keys) CheckCaughtUp(_nodes[id]);
-        // Every key in exactly one place: its owner.
-        var copies = new Dictionary<string, int>();
-        foreach (var id in Committed.Members.Keys)
-            foreach (var keys in _nodes[id].Store.Values)
-                foreach (var k in keys) copies[k] = copies.GetValueOrDefault(k) + 1;
-        foreach (var (k, c) in copies)
-            if (c != 1) Fail($"{k} is in {c} places");
-        if (copies.Count != _acked.Count) Fail($"{copies.Count} keys stored, {_acked.Count} acknowledged");
+            Fail($"did not settle: {Committed.HandOffs.Count} hand-offs, {_pending.Count} commands pending, plan {Rebalancer.Plan(Committed).Count}, busy "
+                + string.Join(",", Alive().Where(n => n.Busy).Select(n => $"{n.Short}(out {n.Protocol.OutgoingCount}, in {n.Protocol.IncomingCount}, held {n.Held.Count}, paused {n.PausedCount})")));
+        CheckQuiet();
         PlanKit.AssertBalanced(Committed, $"seed {Options.Seed} at the end");
         if (Committed.Members.Values.Any(m => m.State != MemberState.Up)) Fail("a leaving member was not removed");
+    }
+
+    /// <summary>(2) Quiet: every slot's owner holds exactly its acknowledged keys, no other node holds any of it.</summary>
+    public void CheckQuiet()
+    {
+        var map = Committed;
+        var alive = Alive();
+        var slots = new HashSet<int>(_acked.Keys);
+        foreach (var n in alive) slots.UnionWith(n.Store.Where(s => s.Value.Count > 0).Select(s => s.Key));
+        foreach (var slot in slots)
+        {
+            var owner = map.PrimaryOf(slot);
+            foreach (var n in alive)
+            {
+                var has = n.Store.TryGetValue(slot, out var k) ? k : NoKeys;
+                if (n.Id == owner)
+                {
+                    var expected = AckedKeys(slot).Where(x => !_forgotten.Contains(x));
+                    if (!has.SetEquals(expected)) Fail($"owner {n.Short} of slot {slot} holds {has.Count} keys, {AckedKeys(slot).Count} acknowledged" +
+                        $" (missing {string.Join(",", expected.Except(has).Take(5))}, extra {string.Join(",", has.Except(expected).Take(5))})");
+                }
+                else if (has.Count > 0) Fail($"{n.Short} keeps {has.Count} keys of slot {slot}, owned by {owner?[^4..]}");
+            }
+        }
     }
 
     private bool Quiescent()
     {
         var map = Committed;
-        if (map.HandOffs.Count > 0 || _pending.Count > 0 || _links.Any(l => l.Value.Count > 0)) return false;
+        if (map.HandOffs.Count > 0 || _pending.Count > 0 || _links.Any(l => l.Value.Count > 0) || _proposals.Any(p => p.Value.Count > 0 && !_nodes[p.Key].Gone)) return false;
         if (map.Members.Values.Any(m => m.State == MemberState.Leaving)) return false;
-        foreach (var id in map.Members.Keys)
-            if (_nodes[id].Applied != _maps.Count - 1 || _nodes[id].Busy) return false;
+        foreach (var n in Alive())
+            if (n.Applied != _maps.Count - 1 || n.Busy || !map.Members.ContainsKey(n.Id)) return false;
         if (_planVersion != map.Version) return false;
         return _plan.Count == 0;
     }
@@ -411,33 +561,98 @@ internal sealed class ClusterSim
 
     public SimNode Node(string id) => _nodes[id];
 
-    public bool WriteAt(string node, string key, int slot)
+    /// <summary>A slot <paramref name="owner"/> owns.</summary>
+    public int SlotOf(string owner, int nth = 0) => Committed.SlotsOf(owner)[nth];
+
+    public bool IsAcked(string key) => AckedKeys(SlotOfKey(key)).Contains(key);
+
+    /// <summary>A client sends a write of <paramref name="key"/> (slot after '@') to a node, which routes it and, when Local, runs it at once.</summary>
+    public RouteKind WriteAt(string node, string key)
     {
-        if (_nodes[node].Write(key, slot) != SimNode.WriteResult.Acked) return false;
-        _acked.Add(key, slot);
-        return true;
+        var op = new SimOp(key, SlotOfKey(key), isWrite: true);
+        var r = _nodes[node].Submit(op);
+        if (r == RouteKind.Local) _nodes[node].RunRouted();
+        else if (r != RouteKind.Hold) _pending.Remove(op); // the script handles redirections itself
+        return r;
     }
 
-    public void BeginMove(int slot, string from, string to)
+    /// <summary>Routes a write without running it yet (it waits for the slot's lock until <see cref="SimNode.RunRouted"/> or the node's next step).</summary>
+    public RouteKind RouteOnly(string node, string key)
+    {
+        var op = new SimOp(key, SlotOfKey(key), isWrite: true);
+        var r = _nodes[node].Submit(op);
+        if (r is not (RouteKind.Local or RouteKind.Hold)) _pending.Remove(op);
+        return r;
+    }
+
+    /// <summary>What a read at the node would do now; a Local read is checked against the acknowledged keys.</summary>
+    public RouteKind ReadAt(string node, int slot)
+    {
+        var n = _nodes[node];
+        var r = n.Route(slot);
+        if (r == RouteKind.Local) CheckServes(n, slot, "serving a read");
+        return r;
+    }
+
+    /// <summary>The scenario states that an acknowledged write is lost by design (e.g. with a failed node).</summary>
+    public void Forget(string key) => _forgotten.Add(key);
+
+    public long BeginMove(int slot, string from, string to) => BeginMove([slot], from, to);
+
+    public long BeginMove(IReadOnlyList<int> slots, string from, string to)
     {
         Now++;
-        Commit(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = [(slot, from)], Source = from, Target = to, TimeMs = Now });
+        Commit(new ClusterCommand { Op = ClusterOp.BeginHandOff, Slots = slots.Select(s => (s, from)).ToList(), Source = from, Target = to, TimeMs = Now });
+        return Now;
     }
 
-    public void AbortMove(int slot, string from, string to) =>
-        Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(slot, from)], Source = from, Target = to });
+    public void AbortMove(int slot, string from, string to, long tag) =>
+        Commit(new ClusterCommand { Op = ClusterOp.AbortHandOff, Slots = [(slot, from)], Source = from, Target = to, TimeMs = tag });
 
-    public void CatchUpAll()
+    public void CommitCommand(ClusterCommand cmd) => Commit(cmd);
+
+    /// <summary>One run of the coordinator's decisions (aborts, removals, rebalancing).</summary>
+    public void CoordinatorStep() => Coordinate();
+
+    public void SetState(string node, MemberState state) => Commit(new ClusterCommand { Op = ClusterOp.SetMemberState, NodeId = node, State = state });
+
+    public void RemoveMember(string node) => Commit(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = node });
+
+    /// <summary>The node applies the whole log (its router sees it at once, its protocol at its next step).</summary>
+    public void ApplyLog(string node) => CatchUp(_nodes[node], all: true);
+
+    /// <summary>One loop step of the node.</summary>
+    public void StepOnce(string node) => StepNode(_nodes[node]);
+
+    /// <summary>The node applies the whole log and runs a loop step.</summary>
+    public void Sync(string node)
     {
-        foreach (var id in Committed.Members.Keys.ToList()) CatchUp(_nodes[id], all: true);
+        ApplyLog(node);
+        StepNode(_nodes[node]);
     }
+
+    public void SyncAll()
+    {
+        foreach (var n in Alive()) Sync(n.Id);
+    }
+
+    /// <summary>The node's process dies: it runs no more, its links close, its keys are gone with it.</summary>
+    public void Crash(string node) => Exit(_nodes[node]);
+
+    /// <summary>Frames the node has sent (delivered or not).</summary>
+    public int SentBy(string node) => _sent.GetValueOrDefault(node);
 
     public int InFlight(string from, string to) => _links.TryGetValue((from, to), out var q) ? q.Count : 0;
 
+    public List<HandOffFrame> Peek(string from, string to) =>
+        _links.TryGetValue((from, to), out var q) ? q.Select(f => HandOffFrame.Decode(f)).ToList() : [];
+
+    /// <summary>Delivers every frame in flight from one node to another, then the receiver's loop runs a step.</summary>
     public void DeliverAll(string from, string to)
     {
         if (!_links.TryGetValue((from, to), out var q)) return;
-        while (q.Count > 0) _nodes[to].OnFrame(from, q.Dequeue());
+        while (q.Count > 0) Receive(from, to, q.Dequeue());
+        StepNode(_nodes[to]);
     }
 
     public void BreakLink(string from, string to)
@@ -445,14 +660,19 @@ internal sealed class ClusterSim
         if (_links.TryGetValue((from, to), out var q)) q.Clear();
     }
 
+    /// <summary>Time passes; every running node runs a loop step.</summary>
     public void Advance(long ms)
     {
         Now += ms;
-        foreach (var id in Committed.Members.Keys.ToList()) _nodes[id].OnTick(Now);
+        foreach (var n in Alive()) StepNode(n);
     }
 
+    /// <summary>The proposals waiting for the log reach it.</summary>
     public void DeliverProposals()
     {
-        while (_proposals.Any(p => p.Value.Count > 0)) DeliverProposal();
+        foreach (var (id, q) in _proposals)
+            while (q.Count > 0 && !_nodes[id].Gone) Commit(q.Dequeue());
     }
+
+    public int PendingProposals => _proposals.Values.Sum(q => q.Count);
 }

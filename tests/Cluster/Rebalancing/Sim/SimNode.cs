@@ -1,210 +1,276 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using QuorumCache.Cluster.HandOff;
 using QuorumCache.Cluster.Map;
+using QuorumCache.Node.Server;
 
 namespace QuorumCache.Tests.Cluster.Rebalancing.Sim;
 
-internal enum FrameKind { Snapshot, Effects, Seal, AckSnapshot, AckSeal }
-
-/// <summary>A hand-off frame of the model: as HandOffFrame, with the payload as the keys it carries.</summary>
-internal readonly record struct Frame(FrameKind Kind, int Slot, long Tag, long Seq, string[]? Keys);
+/// <summary>A client command in the simulation: a write adds a new key to a slot; a read checks the slot's keys.</summary>
+internal sealed class SimOp(string key, int slot, bool isWrite)
+{
+    public string Key { get; } = key;
+    public int Slot { get; } = slot;
+    public bool IsWrite { get; } = isWrite;
+    public long HeldSinceMs = -1;
+}
 
 /// <summary>
-/// One node of the simulation: its view of the committed map (it may lag), its keyspace (slot → keys), and a
-/// model of <c>HandOffProtocol</c> that follows the real rules step for step (OnMap, OnFrame, OnTick), with the
-/// keyspace playing IHandOffHost. <see cref="SimOptions.ContinuousSequence"/> switches on a proposed fix.
+/// One node of the simulation, running the real <see cref="HandOffProtocol"/>. It plays both sides the protocol
+/// depends on: <see cref="IHandOffCluster"/> (its applied map, the simulation's clock, a work queue run by
+/// <see cref="Step"/> as ClusterNode's loop runs it, frames on the simulation's ordered links, proposals to the
+/// simulation's log) and <see cref="IHandOffHost"/> (a keyspace of slot → key set; snapshots and effects are the
+/// keys joined by newlines). Client commands follow ClusterRouter.Route and Dispatcher.Run: routed first, then
+/// run "under the slot's lock" as a separate step, where a write on a slot being forwarded is forwarded, and a
+/// command that finds the slot paused while forwarded is routed again (Dispatcher.BeginSlotBatch).
 /// </summary>
-internal sealed class SimNode(string id, ClusterSim sim)
+internal sealed class SimNode : IHandOffCluster, IHandOffHost
 {
-    private sealed class Outgoing(int slot, long tag, string target)
-    {
-        public int Slot { get; } = slot;
-        public long Tag { get; } = tag;
-        public string Target { get; } = target;
-        public long NextSeq;
-        public bool Sealed;
-        public long SnapshotSentMs;
-        public long SealSentMs;
-        public long SealRetryMs = 500;
-        public long CompleteRequestedMs = -1;
-    }
-
-    private sealed class Incoming(long tag, string source)
-    {
-        public long Tag { get; } = tag;
-        public string Source { get; } = source;
-        public long Expect = -1;
-    }
-
-    public string Id { get; } = id;
-    public ClusterMap View { get; set; } = ClusterMap.Empty;
-    public int Applied { get; set; }
-    public Dictionary<int, HashSet<string>> Store { get; } = new();
+    private readonly ClusterSim _sim;
+    private readonly Queue<Action> _work = new();
+    private Action<string, ReadOnlyMemory<byte>>? _receiver;
+    private bool _mapDirty;
+    private readonly Dictionary<int, Action<ReadOnlyMemory<byte>>> _forward = new();
     private readonly HashSet<int> _paused = new();
-    private readonly List<(string Key, int Slot)> _held = new();
-    private readonly Dictionary<int, Outgoing> _forwarding = new(); // the host's forwarding callbacks
-    private readonly Dictionary<int, Outgoing> _out = new();
-    private readonly Dictionary<int, Incoming> _in = new();
-    private readonly Dictionary<int, List<(string From, Frame Frame)>> _early = new();
+    private readonly HashSet<int> _retired = new();
+    private readonly List<SimOp> _held = new();
+    private readonly List<SimOp> _routed = new();
+    private readonly List<SimOp> _stalled = new();
 
-    public bool Busy => _out.Count > 0 || _in.Count > 0 || _held.Count > 0 || _paused.Count > 0;
-
-    // ---- the keyspace (IHandOffHost) ----
-
-    public enum WriteResult { Acked, Held, Moved }
-
-    public WriteResult Write(string key, int slot)
+    public SimNode(string id, ClusterSim sim, ClusterMap map, int applied)
     {
-        if (View.PrimaryOf(slot) != Id) return WriteResult.Moved;
-        if (_paused.Contains(slot))
-        {
-            _held.Add((key, slot));
-            return WriteResult.Held;
-        }
-        Keys(slot).Add(key);
-        if (_forwarding.TryGetValue(slot, out var o))
-            Send(o.Target, new Frame(FrameKind.Effects, slot, o.Tag, ++o.NextSeq, [key]));
-        return WriteResult.Acked;
+        Id = id;
+        _sim = sim;
+        Map = map;
+        Applied = applied;
+        Protocol = new HandOffProtocol(this, this, NullLogger.Instance);
     }
+
+    public string Id { get; }
+    public HandOffProtocol Protocol { get; }
+
+    /// <summary>The map this node has applied (what its router reads); <see cref="IHandOffCluster.MapChanged"/> follows at its next step.</summary>
+    public ClusterMap Map { get; private set; }
+
+    /// <summary>The log index of <see cref="Map"/>.</summary>
+    public int Applied { get; private set; }
+
+    /// <summary>Peers whose removal this node has applied: its data link to them is closed.</summary>
+    public HashSet<string> RemovedPeers { get; } = new();
+
+    /// <summary>Set when the node was removed from the map; it runs on until its seals are confirmed (NodeLifetimeService.DrainAsync).</summary>
+    public long RemovedAtMs { get; set; } = -1;
+
+    /// <summary>The process has exited.</summary>
+    public bool Gone { get; set; }
+
+    public Dictionary<int, HashSet<string>> Store { get; } = new();
+    public IReadOnlyList<SimOp> Held => _held;
+    public IReadOnlyList<SimOp> Routed => _routed;
+    public bool IsPaused(int slot) => _paused.Contains(slot);
+    public bool IsForwarding(int slot) => _forward.ContainsKey(slot);
+    public int PausedCount => _paused.Count;
+
+    public bool Busy => Protocol.OutgoingCount > 0 || Protocol.IncomingCount > 0 || _held.Count > 0 || _routed.Count > 0
+        || _paused.Count > 0 || _forward.Count > 0 || _work.Count > 0 || _mapDirty;
+
+    public void ApplyMap(ClusterMap map, int index)
+    {
+        foreach (var id in Map.Members.Keys)
+            if (!map.Members.ContainsKey(id) && id != Id && RemovedPeers.Add(id)) _sim.CloseLinks(Id, id); // ClusterNode.OnMapApplied: RemovePeer
+        Map = map;
+        Applied = index;
+        _mapDirty = true;
+    }
+
+    /// <summary>A frame arrives on the data link (a link thread: the protocol's receiver only posts work).</summary>
+    public void Receive(string from, byte[] frame) => _receiver!(from, frame);
+
+    /// <summary>
+    /// One step of ClusterNode's loop: the posted work, HandOffTick, then MapChanged when a map was applied (AfterStep).
+    /// Then the commands the step interleaved with take the slot's lock, and held commands are routed again
+    /// (ClusterRouter.WhenSlotChanges fired, or its hold timed out).
+    /// </summary>
+    public void Step()
+    {
+        var trace = _sim.Options.TraceSlot;
+        var before = trace >= 0 ? State(trace) : "";
+        var racing = _routed.Count > 0 ? _routed.ToList() : null;
+        while (_work.TryDequeue(out var work)) work();
+        HandOffTick?.Invoke(NowMs);
+        if (_mapDirty)
+        {
+            _mapDirty = false;
+            MapChanged?.Invoke(Map);
+        }
+        if (racing is not null)
+            foreach (var op in racing)
+                if (_routed.Remove(op)) Run(op);
+        RetryHeld();
+        if (trace >= 0 && State(trace) is var after && after != before) _sim.Note(trace, $"{Short} steps: {after}");
+    }
+
+    private string State(int slot) =>
+        $"incoming {Protocol.IsIncoming(slot)}, forwarding {IsForwarding(slot)}, paused {IsPaused(slot)}, route {Route(slot)}, keys [{string.Join(",", Store.GetValueOrDefault(slot) ?? [])}]";
+
+    // ---- client commands: ClusterRouter.Route, then Dispatcher.Run ----
+
+    /// <summary>ClusterRouter.Route; the slot's group actor counts as hosted here, so only the protocol's state holds a command.</summary>
+    public RouteKind Route(int slot)
+    {
+        var group = Map[slot];
+        if (group is null) return RouteKind.Unserved;
+        if (Protocol.IsIncoming(slot)) return RouteKind.Hold;
+        if (group.Primary == Id) return _paused.Contains(slot) || _retired.Contains(slot) ? RouteKind.Hold : RouteKind.Local;
+        return RouteKind.Moved;
+    }
+
+    /// <summary>A client's command reaches this node: routed now; a Local one waits in <see cref="Routed"/> for the slot's lock.</summary>
+    public RouteKind Submit(SimOp op)
+    {
+        var r = Route(op.Slot);
+        switch (r)
+        {
+            case RouteKind.Local:
+                _routed.Add(op);
+                break;
+            case RouteKind.Hold:
+                if (op.HeldSinceMs < 0) op.HeldSinceMs = NowMs;
+                if (NowMs - op.HeldSinceMs < HoldMs)
+                {
+                    _held.Add(op);
+                    break;
+                }
+                op.HeldSinceMs = -1;
+                _sim.Bounce(op); // TRYAGAIN
+                return RouteKind.TryAgain;
+            default:
+                op.HeldSinceMs = -1;
+                _sim.Bounce(op); // MOVED (or not served): the client retries
+                break;
+        }
+        return r;
+    }
+
+    /// <summary>NodeOptions.HandOffHoldMs.</summary>
+    private const long HoldMs = 2000;
+
+    /// <summary>Runs every routed command now (each takes the slot's lock in turn).</summary>
+    public void RunRouted()
+    {
+        while (_routed.Count > 0)
+        {
+            var op = _routed[0];
+            _routed.RemoveAt(0);
+            Run(op);
+        }
+    }
+
+    /// <summary>
+    /// The routed commands' client threads are descheduled before they take the slot's lock: they run only at
+    /// <see cref="RunStalled"/>, however many loop steps pass meanwhile (the random runs let at most one pass).
+    /// </summary>
+    public void Stall()
+    {
+        _stalled.AddRange(_routed);
+        _routed.Clear();
+    }
+
+    public void RunStalled()
+    {
+        var stalled = _stalled.ToList();
+        _stalled.Clear();
+        foreach (var op in stalled) Run(op);
+    }
+
+    /// <summary>Dispatcher.Run under the slot's lock: BeginSlotBatch, the command, EndSlotBatch (effects to the forwarder).</summary>
+    private void Run(SimOp op)
+    {
+        var recording = _forward.TryGetValue(op.Slot, out var forward);
+        if (_paused.Contains(op.Slot) || _retired.Contains(op.Slot))
+        {
+            Submit(op); // paused (sealed, or handed away) between routing and the lock: route again
+            return;
+        }
+        _sim.CheckServes(this, op.Slot, op.IsWrite ? $"acknowledging {op.Key}" : "serving a read");
+        op.HeldSinceMs = -1;
+        if (!op.IsWrite)
+        {
+            _sim.Done(op);
+            return;
+        }
+        Keys(op.Slot).Add(op.Key);
+        if (recording) forward!(Encoding.UTF8.GetBytes(op.Key));
+        _sim.Acknowledge(this, op);
+    }
+
+    private void RetryHeld()
+    {
+        if (_held.Count == 0) return;
+        var held = _held.ToList();
+        _held.Clear();
+        foreach (var op in held) Submit(op);
+    }
+
+    // ---- IHandOffHost: the keyspace ----
 
     private HashSet<string> Keys(int slot) => Store.TryGetValue(slot, out var k) ? k : Store[slot] = new HashSet<string>();
 
-    private void ClearSlot(int slot) => Store.Remove(slot);
+    public static byte[] Encode(IEnumerable<string> keys) => Encoding.UTF8.GetBytes(string.Join('\n', keys));
 
-    private void Resume(int slot)
+    public static string[] Decode(ReadOnlySpan<byte> payload) =>
+        payload.Length == 0 ? [] : Encoding.UTF8.GetString(payload).Split('\n');
+
+    void IHandOffHost.StartForwarding(int slot, Action<byte[]> onSnapshot, Action<ReadOnlyMemory<byte>> onEffects)
+    {
+        onSnapshot(Encode(Store.TryGetValue(slot, out var keys) ? keys : []));
+        _forward[slot] = onEffects;
+    }
+
+    void IHandOffHost.StopForwarding(int slot) => _forward.Remove(slot);
+
+    void IHandOffHost.Pause(int slot, Action onPaused)
+    {
+        _paused.Add(slot);
+        onPaused();
+    }
+
+    void IHandOffHost.Resume(int slot)
     {
         _paused.Remove(slot);
-        // Held commands run again: here, or MOVED to the new owner; the client retries them.
-        for (var i = _held.Count - 1; i >= 0; i--)
-            if (_held[i].Slot == slot)
-            {
-                sim.Retry(_held[i].Key, _held[i].Slot);
-                _held.RemoveAt(i);
-            }
+        _retired.Remove(slot);
+        RetryHeld();
     }
 
-    private void Send(string to, Frame f) => sim.Send(Id, to, f);
-
-    // ---- HandOffProtocol, rule for rule ----
-
-    public void OnMap(ClusterMap map)
+    void IHandOffHost.Retire(int slot)
     {
-        foreach (var handOff in map.HandOffs.Values)
+        _paused.Remove(slot);
+        _retired.Add(slot); // still refuses commands that reach the lock (Run), but no longer counts as busy
+        RetryHeld();
+    }
+
+    void IHandOffHost.ClearSlot(int slot) => Store.Remove(slot);
+
+    void IHandOffHost.Apply(int slot, ReadOnlyMemory<byte> effects)
+    {
+        foreach (var key in Decode(effects.Span))
         {
-            if (handOff.Source == Id && !_out.ContainsKey(handOff.Slot)) StartOutgoing(handOff);
-            if (handOff.Target == Id && (!_in.TryGetValue(handOff.Slot, out var i) || i.Tag != handOff.StartedAtMs))
-            {
-                _in[handOff.Slot] = new Incoming(handOff.StartedAtMs, handOff.Source);
-                if (_early.Remove(handOff.Slot, out var early))
-                    foreach (var (from, frame) in early) OnFrame(from, frame);
-            }
-        }
-        foreach (var o in _out.Values.ToList())
-        {
-            if (map.HandOffs.TryGetValue(o.Slot, out var m) && m.StartedAtMs == o.Tag) continue;
-            _out.Remove(o.Slot);
-            _forwarding.Remove(o.Slot);
-            if (map.PrimaryOf(o.Slot) != Id) ClearSlot(o.Slot); // no longer ours: completed (the owner may already be a later one)
-            Resume(o.Slot);
-        }
-        foreach (var (slot, i) in _in.ToList())
-        {
-            if (map.HandOffs.TryGetValue(slot, out var m) && m.StartedAtMs == i.Tag) continue;
-            _in.Remove(slot);
-            if (map.PrimaryOf(slot) != Id) ClearSlot(slot);
+            if (ClusterSim.SlotOfKey(key) != slot) _sim.Fail($"{Short} applied {key} to slot {slot}");
+            Keys(slot).Add(key);
         }
     }
 
-    private void StartOutgoing(HandOffEntry handOff)
-    {
-        var o = new Outgoing(handOff.Slot, handOff.StartedAtMs, handOff.Target);
-        _out[handOff.Slot] = o;
-        SendSnapshot(o);
-    }
+    // ---- IHandOffCluster: the runtime ----
 
-    private void SendSnapshot(Outgoing o)
-    {
-        o.SnapshotSentMs = sim.Now;
-        // StartForwarding: atomically snapshot the slot and forward every later write.
-        _forwarding[o.Slot] = o;
-        if (!sim.Options.ContinuousSequence) o.NextSeq = 0;
-        var keys = Store.TryGetValue(o.Slot, out var k) ? k.ToArray() : [];
-        Send(o.Target, new Frame(FrameKind.Snapshot, o.Slot, o.Tag, sim.Options.ContinuousSequence ? o.NextSeq : 0, keys));
-    }
+    string IHandOffCluster.MyId => Id;
+    public long NowMs => _sim.Now;
+    int IHandOffCluster.Incarnation => 1;
+    void IHandOffCluster.Propose(ClusterCommand change) => _sim.Propose(Id, change);
+    void IHandOffCluster.Post(Action work) => _work.Enqueue(work);
+    void IHandOffCluster.SendHandOffFrame(string nodeId, byte[] frame) => _sim.Send(Id, nodeId, frame);
+    void IHandOffCluster.ReceiveHandOffFrames(Action<string, ReadOnlyMemory<byte>> receiver) => _receiver = receiver;
+    public event Action<ClusterMap>? MapChanged;
+    public event Action<long>? HandOffTick;
 
-    public void OnFrame(string from, Frame f)
-    {
-        if (f.Kind is FrameKind.Snapshot or FrameKind.Effects or FrameKind.Seal && NotTakenUpYet(f))
-        {
-            if (!_early.TryGetValue(f.Slot, out var list)) _early[f.Slot] = list = [];
-            if (f.Kind == FrameKind.Snapshot) list.Clear();
-            list.Add((from, f));
-            return;
-        }
-        switch (f.Kind)
-        {
-            case FrameKind.Snapshot when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
-                ClearSlot(f.Slot);
-                Keys(f.Slot).UnionWith(f.Keys!);
-                i.Expect = sim.Options.ContinuousSequence ? f.Seq + 1 : 1;
-                Send(from, f with { Kind = FrameKind.AckSnapshot, Keys = null });
-                break;
-            case FrameKind.Effects when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
-                if (f.Seq != i.Expect)
-                {
-                    i.Expect = long.MinValue;
-                    break;
-                }
-                Keys(f.Slot).UnionWith(f.Keys!);
-                i.Expect++;
-                break;
-            case FrameKind.Seal when _in.TryGetValue(f.Slot, out var i) && i.Tag == f.Tag && i.Source == from:
-                if (i.Expect == f.Seq + 1) Send(from, f with { Kind = FrameKind.AckSeal });
-                break;
-            case FrameKind.AckSnapshot when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && !o.Sealed:
-                o.Sealed = true;
-                _paused.Add(f.Slot); // Pause, then onPaused sends the seal
-                SendSeal(o);
-                break;
-            case FrameKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.Sealed && o.CompleteRequestedMs < 0:
-                o.CompleteRequestedMs = 0;
-                break;
-        }
-    }
-
-    private bool NotTakenUpYet(Frame f)
-    {
-        if (_in.TryGetValue(f.Slot, out var known) && known.Tag == f.Tag) return false;
-        var current = View.HandOffs.GetValueOrDefault(f.Slot);
-        return current is null || current.StartedAtMs == f.Tag;
-    }
-
-    private void SendSeal(Outgoing o)
-    {
-        o.SealSentMs = sim.Now;
-        Send(o.Target, new Frame(FrameKind.Seal, o.Slot, o.Tag, o.NextSeq, null));
-    }
-
-    public void OnTick(long now)
-    {
-        // Completion requests: one entry per target, repeated until the map moves on. The model keeps each
-        // slot's attempt tag beside the request (the real command does not carry it) for the optional fence.
-        var due = new Dictionary<string, List<(int Slot, long Tag)>>();
-        foreach (var o in _out.Values)
-        {
-            if (o.CompleteRequestedMs == 0 || (o.CompleteRequestedMs > 0 && now - o.CompleteRequestedMs > 1000))
-            {
-                o.CompleteRequestedMs = now;
-                if (!due.TryGetValue(o.Target, out var list)) due[o.Target] = list = [];
-                list.Add((o.Slot, o.Tag));
-            }
-            else if (!o.Sealed && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
-            else if (o.Sealed && o.CompleteRequestedMs < 0 && now - o.SealSentMs > o.SealRetryMs)
-            {
-                // ResendSeal: the slot is still paused; a fresh snapshot, then the seal again.
-                o.SealRetryMs = Math.Min(o.SealRetryMs * 2, 4000);
-                SendSnapshot(o);
-                SendSeal(o);
-            }
-        }
-        foreach (var (target, slots) in due) sim.ProposeCompletion(Id, target, slots);
-    }
+    public string Short => Id[^4..];
 }
