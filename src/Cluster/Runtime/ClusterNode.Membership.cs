@@ -120,7 +120,6 @@ public sealed partial class ClusterNode
             RebuildView(st);
         }
         var self = cluster.SelfMember.Status;
-        if (self is AkkaStatus.Up or AkkaStatus.Leaving) _isBootstrapping = false;
         // A member not (yet) Up in its own view may already own slots: the coordinator adds a node once
         // its own view has it Up, and gossip tells the node a moment later. Only a node Akka has downed
         // or removed (or that is exiting) stops here; the majority rules below decide the rest.
@@ -132,6 +131,10 @@ public sealed partial class ClusterNode
         foreach (var id in map.Members.Keys)
             if (_reachable.Contains(id)) reachableInMap++;
         _canServe = upHere && _reachableCount * 2 > _liveCount && reachableInMap * 2 > map.Members.Count && map.IsBootstrapped;
+        // A node forming its own cluster serves from its first answer; it hands over to the rules above
+        // once they let it serve (Up in Akka is not enough: its first map may not have committed yet, and
+        // in between clients got CLUSTERDOWN).
+        if (self is AkkaStatus.Up or AkkaStatus.Leaving && _canServe) _isBootstrapping = false;
     }
 
     private void RebuildView(Akka.Cluster.ClusterEvent.CurrentClusterState st)

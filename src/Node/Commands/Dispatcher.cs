@@ -221,14 +221,16 @@ public sealed class Dispatcher
     /// <summary>
     /// Starts a batch of commands under the slot's lock. False when the slot is paused for a hand-off:
     /// sealed (its stream is closed), or handed away since the command was routed (it would run on a node
-    /// that no longer owns the slot); the command then routes again.
+    /// that no longer owns the slot); the command then routes again. Effects replayed from a hand-off
+    /// (<see cref="CommandContext.Replaying"/>) fill a slot arriving here, which may still be paused from
+    /// when it left: they run unless this node is itself handing the slot off.
     /// </summary>
     internal bool BeginSlotBatch(CommandContext ctx)
     {
         var slot = ctx.Slot!.Slot;
         ctx.RecordingEffects = _server.Effects is { } sink && sink.Wants(slot);
         ctx.ResetEffects();
-        return !_server.Router.IsPaused(slot);
+        return ctx.Replaying ? !ctx.RecordingEffects : !_server.Router.IsPaused(slot);
     }
 
     /// <summary>Runs a handler while the caller holds the slot's lock (plain commands and each command of EXEC).</summary>
