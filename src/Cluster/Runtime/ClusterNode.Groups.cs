@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Microsoft.Extensions.Logging;
-using QuorumCache.Cluster.Map;
 using Akka.Cluster.Sharding;
 using QuorumCache.Cluster.Actors;
 using QuorumCache.Cluster.Slots;
@@ -21,9 +19,6 @@ public sealed partial class ClusterNode
     private readonly int[] _hostedBy = new int[SlotGroup.Count];
     private readonly long[] _nextHostRequest = new long[SlotGroup.Count];
     private int _groupsHosted;
-    // When this node started owning slots of a group whose actor was not here (NowMs; 0 = not waiting):
-    // its commands are held meanwhile, so the wait is logged when the actor arrives.
-    private readonly long[] _unhostedSince = new long[SlotGroup.Count];
     private IActorRef _groupRegion = ActorRefs.Nobody;
     private TaskCompletionSource _hostingChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -59,9 +54,6 @@ public sealed partial class ClusterNode
         else changed = Interlocked.CompareExchange(ref _hostedBy[group], 0, incarnation) == incarnation;
         if (!changed) return;
         Interlocked.Add(ref _groupsHosted, hosted ? 1 : -1);
-        if (hosted && Interlocked.Exchange(ref _unhostedSince[group], 0) is var since and > 0)
-            LogGroupArrived(_log, group, NowMs - since);
-        if (!hosted) LogGroupLeft(_log, group);
         Interlocked.Exchange(ref _hostingChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
@@ -84,28 +76,6 @@ public sealed partial class ClusterNode
         var home = map.Find(map.GroupHome(group));
         return home is null || _cluster is null ? null : AddressOf(home);
     }
-
-    /// <summary>Notes the groups of which this node owns a slot while their actor is elsewhere (loop thread, on a new map).</summary>
-    private void NoteUnhostedGroups(ClusterMap map, long now)
-    {
-        for (var g = 0; g < SlotGroup.Count; g++)
-        {
-            if (IsGroupHosted(g) || Volatile.Read(ref _unhostedSince[g]) != 0) continue;
-            foreach (var slot in SlotGroup.Slots(g))
-                if (map.PrimaryOf(slot) == MyId)
-                {
-                    Interlocked.CompareExchange(ref _unhostedSince[g], Math.Max(now, 1), 0);
-                    _nextHostRequest[g] = 0; // ask for it on the next step
-                    break;
-                }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "slot group {Group}'s actor stopped here")]
-    private static partial void LogGroupLeft(ILogger logger, int group);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "slot group {Group}'s actor arrived; its slots' commands waited for it {WaitMs} ms")]
-    private static partial void LogGroupArrived(ILogger logger, int group, long waitMs);
 
     /// <summary>Asks the shard region for every group the map gives this node and that is not hosted here yet (loop thread).</summary>
     private void RequestGroups(long now)

@@ -243,7 +243,6 @@ public sealed partial class ClusterNode : IAsyncDisposable, HandOff.IHandOffClus
             _mapDirty = false;
             _saveDirty = true;
             OnMapApplied(_map);
-            NoteUnhostedGroups(_map, now);
             MapChanged?.Invoke(_map);
         }
         // At most once a second (a rebalance changes the map dozens of times a second; each save
