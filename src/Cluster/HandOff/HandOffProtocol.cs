@@ -126,8 +126,7 @@ public sealed partial class HandOffProtocol
         var me = _node.MyId;
         foreach (var handOff in map.HandOffs.Values)
         {
-            // A slot still arriving here is handed on only once it has arrived.
-            if (handOff.Source == me && !_out.ContainsKey(handOff.Slot) && !_in.ContainsKey(handOff.Slot)) StartOutgoing(handOff);
+            if (handOff.Source == me) StartOutgoingIfFree(handOff);
             if (handOff.Target == me && (!_in.TryGetValue(handOff.Slot, out var i) || i.Tag != handOff.StartedAtMs)) TakeUpIncoming(handOff);
         }
         if (_early.Count > 1024) _early.Clear();
@@ -188,59 +187,6 @@ public sealed partial class HandOffProtocol
             foreach (var (from, frame) in early) OnFrame(from, frame);
     }
 
-    private void StartOutgoing(HandOffEntry handOff)
-    {
-        var o = new Outgoing(handOff.Slot, handOff.StartedAtMs, handOff.Target, _node.NowMs);
-        _out[handOff.Slot] = o;
-        LogOutgoing(_log, o, "started", o.StartedMs);
-        SendSnapshot(o);
-    }
-
-    /// <summary>
-    /// Snapshot and forward (again). Numbering never restarts: a snapshot carries the number of the last
-    /// write it contains, so a write lost together with a resent snapshot shows up as a gap at the target
-    /// (which then never confirms the seal) instead of passing unnoticed.
-    /// </summary>
-    private void SendSnapshot(Outgoing o)
-    {
-        o.SnapshotSentMs = _node.NowMs;
-        _host.StartForwarding(o.Slot,
-            snapshot => Send(o.Target, new HandOffFrame(HandOffKind.Snapshot, o.Slot, o.Tag, o.NextSeq, snapshot)),
-            effects => Send(o.Target, new HandOffFrame(HandOffKind.Effects, o.Slot, o.Tag, ++o.NextSeq, effects)));
-    }
-
-    /// <summary>The map made the target the owner: stop running commands on the slot here and send the seal.</summary>
-    private void Seal(Outgoing o)
-    {
-        o.SealedMs = _node.NowMs;
-        _host.Pause(o.Slot, () => SendSeal(o));
-    }
-
-    private void SendSeal(Outgoing o)
-    {
-        o.SealSentMs = _node.NowMs;
-        Send(o.Target, new HandOffFrame(HandOffKind.Seal, o.Slot, o.Tag, o.NextSeq, default));
-    }
-
-    /// <summary>
-    /// The seal went unanswered: the target saw a gap in the writes, or the seal or its answer was lost.
-    /// The slot is sealed, so a fresh snapshot followed by the seal again lets the target confirm.
-    /// Waits double after each try, so a target busy loading a large slot is not buried in copies.
-    /// </summary>
-    private void ResendSeal(Outgoing o)
-    {
-        o.SealRetryMs = Math.Min(o.SealRetryMs * 2, SealRetryMaxMs);
-        LogSealRetry(_log, o.Slot, o.Target);
-        _host.Pause(o.Slot, () =>
-        {
-            SendSnapshot(o);
-            SendSeal(o);
-        });
-    }
-
-    private const long SealRetryFirstMs = 500;
-    private const long SealRetryMaxMs = 4000;
-
     private void OnFrame(string from, HandOffFrame f)
     {
         // A slot this node already received: answer a repeated seal (its answer was lost), ignore copies.
@@ -288,43 +234,15 @@ public sealed partial class HandOffProtocol
                 var batch = BatchOf(o);
                 if (!batch.TrueForAll(x => x.SnapshotAcked)) break;
                 var now = _node.NowMs;
-                foreach (var x in batch) x.AckedMs = now;
-                _completeDue = true; // one request for the batch on this step's tick
+                foreach (var x in batch) x.AckedMs = now; // the completion is asked for on this step's tick
                 break;
             case HandOffKind.AckSeal when _out.TryGetValue(f.Slot, out var o) && o.Tag == f.Tag && o.SealedMs >= 0:
                 DropOutgoing(o);
                 LogOutgoing(_log, o, "completed", _node.NowMs);
                 // A hand-off of the slot from here that waited for this one (the slot came back meanwhile).
-                if (_node.Map.HandOffs.TryGetValue(f.Slot, out var next) && next.Source == _node.MyId && !_in.ContainsKey(f.Slot)) StartOutgoing(next);
+                StartWaitingOutgoing(f.Slot, _node.Map);
                 break;
         }
-    }
-
-    /// <summary>
-    /// A sealed hand-off is over: forget it and drop the copy, unless the slot came back meanwhile (a confirmation
-    /// that was lost and answered late): then the keys here are the ones arriving or received from the new hand-off.
-    /// </summary>
-    private void DropOutgoing(Outgoing o)
-    {
-        _out.Remove(o.Slot);
-        _host.StopForwarding(o.Slot);
-        if (!_in.ContainsKey(o.Slot) && _node.Map.PrimaryOf(o.Slot) != _node.MyId)
-        {
-            _host.ClearSlot(o.Slot);
-            // Paused for good while it lives elsewhere: a command routed before the change that reaches
-            // the slot's lock only now must not run here.
-            _retired.Add(o.Slot);
-            _host.Retire(o.Slot);
-        }
-        else _host.Resume(o.Slot);
-    }
-
-    // Slots handed away and kept paused here (IHandOffHost.Retire) until they are this node's again.
-    private readonly HashSet<int> _retired = new();
-
-    private void Unretire(int slot)
-    {
-        if (_retired.Remove(slot)) _host.Resume(slot);
     }
 
     /// <summary>The slot is this node's now, with every write: serve it.</summary>
@@ -339,7 +257,7 @@ public sealed partial class HandOffProtocol
         EndIncoming(slot);
         if (i.CommittedMs >= 0 && slot % SlotGroup.Size == 0) LogReceived(_log, SlotGroup.Of(slot), slot, _node.NowMs - i.CommittedMs);
         // The map may already hand the slot on.
-        if (map.HandOffs.TryGetValue(slot, out var next) && next.Source == _node.MyId && !_out.ContainsKey(slot)) StartOutgoing(next);
+        StartWaitingOutgoing(slot, map);
     }
 
     private void EndIncoming(int slot)
@@ -348,128 +266,10 @@ public sealed partial class HandOffProtocol
         Interlocked.Exchange(ref _incomingChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
-    /// <summary>The slots of <paramref name="o"/>'s batch: same hand-off, same target, same slot group.</summary>
-    private List<Outgoing> BatchOf(Outgoing o)
-    {
-        var batch = new List<Outgoing>(SlotGroup.Size);
-        foreach (var slot in SlotGroup.Slots(SlotGroup.Of(o.Slot)))
-            if (_out.TryGetValue(slot, out var x) && x.Tag == o.Tag && x.Target == o.Target) batch.Add(x);
-        return batch;
-    }
-
     private bool NotTakenUpYet(HandOffFrame f)
     {
         if (_in.TryGetValue(f.Slot, out var known) && known.Tag == f.Tag) return false;
         var current = _node.Map.HandOffs.GetValueOrDefault(f.Slot);
         return current is null || current.StartedAtMs == f.Tag;
     }
-
-    private bool _completeDue;
-
-    /// <summary>True when completions are waiting for the next tick.</summary>
-    public bool CompletionsPending => _completeDue;
-
-    private void OnTick(long now)
-    {
-        // Completion requests go out one per batch once all its snapshots are acknowledged; a request can
-        // be lost in a coordinator change, so it is repeated until the map moves on.
-        List<Outgoing>? ready = null;
-        foreach (var o in _out.Values)
-        {
-            if (o.SealedMs >= 0)
-            {
-                if (now - o.SealSentMs > o.SealRetryMs) ResendSeal(o);
-            }
-            else if (o.AckedMs >= 0)
-            {
-                if (o.CompleteRequestedMs < 0 || now - o.CompleteRequestedMs > 1000) (ready ??= []).Add(o);
-            }
-            // No acknowledgement of the snapshot (lost in a reconnect): send a fresh one.
-            else if (!o.SnapshotAcked && now - o.SnapshotSentMs > 2000) SendSnapshot(o);
-        }
-        _completeDue = false;
-        AskRemovalWhenDrained(now);
-        if (ready is null) return;
-        var asked = new HashSet<Outgoing>();
-        foreach (var o in ready)
-        {
-            if (!asked.Add(o)) continue;
-            var batch = BatchOf(o);
-            asked.UnionWith(batch);
-            foreach (var x in batch) x.CompleteRequestedMs = now;
-            _node.Propose(new ClusterCommand
-            {
-                Op = ClusterOp.CompleteHandOff, Slots = batch.ConvertAll(x => (x.Slot, x.Target)), Source = _node.MyId,
-                Target = o.Target, TimeMs = o.Tag,
-            });
-        }
-    }
-
-    private long _removalAskedMs = long.MinValue / 2;
-
-    /// <summary>
-    /// A leaving node asks to be removed once the map gives it nothing and every seal it sent is confirmed (asked
-    /// again every second until the map drops it). Removed any earlier, a target still waiting for its seal would
-    /// close its data link to it and take it for failed: it would serve the slot without the writes the source
-    /// acknowledged after the last frame that arrived. The coordinator removes a drained member itself only if it
-    /// has not asked within the hand-off timeout.
-    /// </summary>
-    private void AskRemovalWhenDrained(long now)
-    {
-        if (_out.Count > 0 || _in.Count > 0 || now - _removalAskedMs < 1000) return;
-        var map = _node.Map;
-        var me = _node.MyId;
-        if (map.Find(me)?.State != MemberState.Leaving) return;
-        // Not while a hand-off to it is in the map either: one begun before it was leaving may still complete and
-        // make it an owner before the request reaches the log. Nothing is handed to a leaving member after that.
-        foreach (var m in map.HandOffs.Values)
-            if (m.Source == me || m.Target == me) return;
-        if (map.SlotsOf(me).Count > 0) return;
-        _removalAskedMs = now;
-        LogAskRemoval(_log);
-        _node.Propose(new ClusterCommand { Op = ClusterOp.RemoveMember, NodeId = me });
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "every slot handed over and sealed: asking to be removed from the map")]
-    private static partial void LogAskRemoval(ILogger logger);
-
-    /// <summary>One line per slot group at Information (groups move whole, in one batch: its first slot
-    /// stands for it), every slot at Debug: 2 lines per slot were 30,000 lines for one 3 → 4 rebalance.
-    /// The end of a hand-off says where its time went: copying (until the batch's snapshots were all
-    /// acknowledged), then the map change, then the seal's confirmation (commands for the slot that
-    /// reached the target meanwhile waited there).</summary>
-    private static void LogOutgoing(ILogger logger, Outgoing o, string outcome, long now)
-    {
-        var first = o.Slot % SlotGroup.Size == 0;
-        if (!logger.IsEnabled(first ? LogLevel.Information : LogLevel.Debug)) return;
-        var timing = outcome == "started" ? "" : $" after {now - o.StartedMs} ms"
-            + (o.AckedMs < 0 ? ", before the copy was confirmed"
-                : $": copy {o.AckedMs - o.StartedMs} ms" + (o.SealedMs < 0 ? "" : $", map change {o.SealedMs - o.AckedMs} ms, seal confirmed {now - o.SealedMs} ms"));
-        if (first) LogGroupOutgoing(logger, SlotGroup.Of(o.Slot), o.Slot, o.Slot + SlotGroup.Size - 1, o.Target, outcome, timing);
-        else LogSlotOutgoing(logger, o.Slot, o.Target, outcome, timing);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "hand-off of slot group {Group} (slots {First}-{Last}) to {Target} {Outcome}{Timing}")]
-    private static partial void LogGroupOutgoing(ILogger logger, int group, int first, int last, string target, string outcome, string timing);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "hand-off of slot {Slot} to {Target} {Outcome}{Timing}")]
-    private static partial void LogSlotOutgoing(ILogger logger, int slot, string target, string outcome, string timing);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "slot group {Group} (from slot {Slot}) received; its commands waited {WaitMs} ms after the map change for the seal")]
-    private static partial void LogReceived(ILogger logger, int group, int slot, long waitMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "hand-off of slot {Slot}: expected write {Expected}, got {Got}; waiting for a fresh snapshot")]
-    private static partial void LogGap(ILogger logger, int slot, long expected, long got);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "hand-off of slot {Slot} to {Target}: seal unanswered, sending the slot again")]
-    private static partial void LogSealRetry(ILogger logger, int slot, string target);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "slot {Slot}: its source {Source} failed after handing it over but before sealing it; serving the copy received (up to write {LastWrite})")]
-    private static partial void LogSourceLost(ILogger logger, int slot, string source, long lastWrite);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "slot {Slot}: its new owner {Target} failed before confirming the seal; dropping the copy here")]
-    private static partial void LogTargetLost(ILogger logger, int slot, string target);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "dropped a malformed hand-off frame from {From}: {Error}")]
-    private static partial void LogBadFrame(ILogger logger, string from, string error);
 }
